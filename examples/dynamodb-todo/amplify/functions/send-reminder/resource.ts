@@ -1,0 +1,7 @@
+import { defineFunction } from '@aws-amplify/backend';
+
+export const sendReminder = defineFunction({
+  name: 'send-reminder',
+  entry: './handler.ts',
+  timeoutSeconds: 30,
+});

@@ -1,0 +1,3 @@
+export { Client } from './client';
+export { Invoice } from './invoice';
+export { catalogModels } from './catalog';

@@ -1,0 +1,218 @@
+//! A database catalog as plain data.
+//!
+//! Architecture invariant: this crate knows nothing of TypeScript, LSP or the schema model. Its types
+//! are what a database says about itself: schemas, tables and views, columns, keys, enums and
+//! functions. They serialize to a stable, pretty JSON snapshot that carries no secrets (no URL, no
+//! user, no password), so the snapshot can be committed next to the schema. Live introspection lives
+//! behind the `live` feature, so the analyses build and test without sqlx.
+
+use serde::{Deserialize, Serialize};
+
+mod index;
+#[cfg(feature = "live")]
+pub mod live;
+mod snapshot;
+
+pub use index::CatalogIndex;
+pub use snapshot::{SNAPSHOT_FORMAT_VERSION, SnapshotError};
+
+/// The database engine a catalog was read from; it decides the SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    Postgresql,
+    Mysql,
+}
+
+impl Engine {
+    /// The spelling Amplify uses in `configure({ database: { engine } })`.
+    pub fn amplify_name(self) -> &'static str {
+        match self {
+            Engine::Postgresql => "postgresql",
+            Engine::Mysql => "mysql",
+        }
+    }
+
+    pub fn from_amplify_name(name: &str) -> Option<Engine> {
+        match name {
+            "postgresql" => Some(Engine::Postgresql),
+            "mysql" => Some(Engine::Mysql),
+            _ => None,
+        }
+    }
+}
+
+/// Everything schemals knows about one database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// Snapshot format version, [`SNAPSHOT_FORMAT_VERSION`] for catalogs written by this build.
+    pub format: u32,
+    pub engine: Engine,
+    /// The database name (PostgreSQL: the current database; MySQL: the default schema).
+    pub database: String,
+    /// Where unqualified table names are looked up, in order. PostgreSQL: the search path, usually
+    /// `["public"]`; MySQL: the database itself.
+    pub search_path: Vec<String>,
+    /// Server version string, for information only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_version: Option<String>,
+    /// Tables and views of every user schema, sorted by (schema, name).
+    pub tables: Vec<Table>,
+    /// Enum types, sorted by (schema, name). MySQL enums are column types, not named types: their
+    /// values are on the column instead.
+    #[serde(default)]
+    pub enums: Vec<EnumType>,
+    /// Functions callable from SQL (for completion and signature help), sorted by (schema, name).
+    #[serde(default)]
+    pub functions: Vec<Function>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    Table,
+    View,
+    MaterializedView,
+    ForeignTable,
+    PartitionedTable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub schema: String,
+    pub name: String,
+    pub kind: TableKind,
+    /// Columns in ordinal order.
+    pub columns: Vec<Column>,
+    /// Primary key columns in key order; empty when the table has none.
+    #[serde(default)]
+    pub primary_key: Vec<String>,
+    #[serde(default)]
+    pub foreign_keys: Vec<ForeignKey>,
+    /// The partitioned table this table is a partition of (PostgreSQL). Partitions are listed as
+    /// tables of their own, as `information_schema` and Amplify's generator list them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<QualifiedName>,
+}
+
+/// A schema-qualified object name, names as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct QualifiedName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    /// 1-based position in the table.
+    pub ordinal: u32,
+    /// The type as the database spells it for people, e.g. `character varying(255)`,
+    /// `geometry(Point,4326)`, `enum('a','b')`.
+    pub data_type: String,
+    /// The type's internal name, the key of Amplify's type mapping: PostgreSQL `udt_name`
+    /// (`int4`, `_text`, `timestamptz`, an enum's name), MySQL `DATA_TYPE` (`int`, `varchar`, `enum`).
+    pub udt_name: String,
+    pub nullable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Schema of the column's type when it is a user-defined type such as an enum (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_schema: Option<String>,
+    /// Values of an enum column, in declaration order (MySQL `enum(...)`, or a PostgreSQL enum type).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enum_values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub character_maximum_length: Option<i64>,
+    /// Identity or generated column (PostgreSQL `GENERATED ... AS IDENTITY`, MySQL `AUTO_INCREMENT`
+    /// or generated expressions).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub generated: bool,
+}
+
+impl Column {
+    /// Whether the column holds an array (PostgreSQL element types are prefixed with `_`).
+    pub fn is_array(&self) -> bool {
+        self.udt_name.starts_with('_')
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub referenced_schema: String,
+    pub referenced_table: String,
+    pub referenced_columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnumType {
+    pub schema: String,
+    pub name: String,
+    /// Labels in declaration order.
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FunctionKind {
+    Function,
+    Aggregate,
+    Window,
+    Procedure,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Function {
+    pub schema: String,
+    pub name: String,
+    pub kind: FunctionKind,
+    /// Argument list as the database prints it, e.g. `geom geometry, srid integer`.
+    pub arguments: String,
+    /// Result type as the database prints it, e.g. `double precision`, `SETOF record`.
+    pub result: String,
+}
+
+impl Catalog {
+    /// An empty catalog for `engine`, with the engine's usual search path.
+    pub fn empty(engine: Engine, database: &str) -> Catalog {
+        let search_path = match engine {
+            Engine::Postgresql => vec!["public".to_owned()],
+            Engine::Mysql => vec![database.to_owned()],
+        };
+        Catalog {
+            format: SNAPSHOT_FORMAT_VERSION,
+            engine,
+            database: database.to_owned(),
+            search_path,
+            server_version: None,
+            tables: Vec::new(),
+            enums: Vec::new(),
+            functions: Vec::new(),
+        }
+    }
+
+    /// Sorts every list into the snapshot's canonical order, so that two introspections of the same
+    /// database serialize to the same bytes.
+    pub fn normalize(&mut self) {
+        self.tables
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        for table in &mut self.tables {
+            table.columns.sort_by_key(|c| c.ordinal);
+            table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        self.enums
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.functions.sort_by(|a, b| {
+            (&a.schema, &a.name, &a.arguments).cmp(&(&b.schema, &b.name, &b.arguments))
+        });
+        self.functions.dedup();
+    }
+}

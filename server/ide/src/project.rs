@@ -1,0 +1,209 @@
+//! The files of a project as the analyses see them: parsed TypeScript schema files and the SQL
+//! files they reference. The host (CLI or language server) decides where the text comes from.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use schemals_syntax::Tree;
+use schemals_syntax::eval::{Sources, normalize_path};
+use schemals_syntax::model::{FileId, Handler, SchemaModel, TypeDef};
+use schemals_syntax::text::LineIndex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    TypeScript,
+    Sql,
+}
+
+/// One file's text, line index and (for TypeScript) syntax tree.
+#[derive(Debug, Clone)]
+pub struct ProjectFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub lines: Arc<LineIndex>,
+    pub tree: Option<Tree>,
+}
+
+impl ProjectFile {
+    /// Parses `text` as TypeScript.
+    pub fn typescript(path: PathBuf, text: Arc<str>, tree: Option<Tree>) -> ProjectFile {
+        let tree = tree.or_else(|| schemals_syntax::parse_typescript(&text, None));
+        ProjectFile {
+            lines: Arc::new(LineIndex::new(&text)),
+            path,
+            text,
+            tree,
+        }
+    }
+
+    pub fn sql(path: PathBuf, text: Arc<str>) -> ProjectFile {
+        ProjectFile {
+            lines: Arc::new(LineIndex::new(&text)),
+            path,
+            text,
+            tree: None,
+        }
+    }
+}
+
+/// TypeScript file extensions an import specifier may leave out, in TypeScript's order.
+const TS_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "mjs", "cjs"];
+
+/// A snapshot of the project's schema files.
+#[derive(Debug, Default, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    files: Vec<ProjectFile>,
+    by_path: HashMap<PathBuf, FileId>,
+    sql_files: HashMap<PathBuf, Option<ProjectFile>>,
+}
+
+impl Project {
+    pub fn new(root: PathBuf) -> Project {
+        Project {
+            root,
+            ..Project::default()
+        }
+    }
+
+    pub fn add(&mut self, file: ProjectFile) -> FileId {
+        if let Some(&id) = self.by_path.get(&file.path) {
+            self.files[id.0 as usize] = file;
+            return id;
+        }
+        let id = FileId(self.files.len() as u32);
+        self.by_path.insert(file.path.clone(), id);
+        self.files.push(file);
+        id
+    }
+
+    pub fn files(&self) -> &[ProjectFile] {
+        &self.files
+    }
+
+    pub fn file(&self, id: FileId) -> &ProjectFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    /// A TypeScript or SQL file of the snapshot by path.
+    pub fn find(&self, path: &Path) -> Option<&ProjectFile> {
+        self.file_id(path)
+            .map(|id| self.file(id))
+            .or_else(|| self.sql_files.get(path).and_then(Option::as_ref))
+    }
+
+    /// Relative import specifiers of a file that name no file of the snapshot yet, resolved to
+    /// candidate paths (without extension guessing): the host loads them and calls again.
+    pub fn unresolved_imports(&self) -> Vec<PathBuf> {
+        let mut missing = Vec::new();
+        for (i, file) in self.files.iter().enumerate() {
+            let Some(tree) = &file.tree else { continue };
+            let root = tree.root_node();
+            let mut cursor = root.walk();
+            for statement in root.named_children(&mut cursor) {
+                if !matches!(statement.kind(), "import_statement" | "export_statement") {
+                    continue;
+                }
+                let Some(source) = statement.child_by_field_name("source") else {
+                    continue;
+                };
+                let spec = file.text.get(source.byte_range()).unwrap_or("");
+                let spec = spec.trim_matches(['"', '\'', '`']);
+                if !spec.starts_with('.') {
+                    continue;
+                }
+                if self.resolve_import(FileId(i as u32), spec).is_none() {
+                    missing.extend(self.import_candidates(&file.path, spec));
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        missing
+    }
+
+    fn import_candidates(&self, from: &Path, specifier: &str) -> Vec<PathBuf> {
+        let base = normalize_path(&from.parent().unwrap_or(Path::new("")).join(specifier));
+        let mut candidates = vec![base.clone()];
+        // `./schema.sql.js` in ESM-style TypeScript names `./schema.sql.ts`.
+        let stem = base
+            .to_string_lossy()
+            .strip_suffix(".js")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| base.clone());
+        for ext in TS_EXTENSIONS {
+            candidates.push(PathBuf::from(format!("{}.{ext}", stem.display())));
+        }
+        for ext in TS_EXTENSIONS {
+            candidates.push(base.join(format!("index.{ext}")));
+        }
+        candidates
+    }
+
+    /// Registers the SQL files named by `sqlReference` handlers, read through `read`
+    /// (`None` for a file that does not exist).
+    pub fn load_sql_references(
+        &mut self,
+        model: &SchemaModel,
+        mut read: impl FnMut(&Path) -> Option<String>,
+    ) {
+        for schema in &model.schemas {
+            for entry in &schema.entries {
+                let TypeDef::Operation(op) = &entry.def else {
+                    continue;
+                };
+                for handler in op.handlers.iter().flatten() {
+                    if let Handler::SqlReference {
+                        resolved: Some(path),
+                        ..
+                    } = handler
+                        && !self.sql_files.contains_key(path)
+                    {
+                        let file =
+                            read(path).map(|text| ProjectFile::sql(path.clone(), Arc::from(text)));
+                        self.sql_files.insert(path.clone(), file);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The text of a referenced SQL file, `None` when it does not exist.
+    pub fn sql_file(&self, path: &Path) -> Option<&ProjectFile> {
+        self.sql_files.get(path).and_then(Option::as_ref)
+    }
+
+    /// Evaluates every TypeScript file of the snapshot as a root.
+    pub fn evaluate(&self) -> SchemaModel {
+        let roots: Vec<FileId> = (0..self.files.len() as u32).map(FileId).collect();
+        schemals_syntax::eval::evaluate(self, &roots)
+    }
+}
+
+impl Sources for Project {
+    fn text(&self, file: FileId) -> &str {
+        self.files.get(file.0 as usize).map_or("", |f| &f.text)
+    }
+
+    fn tree(&self, file: FileId) -> Option<&Tree> {
+        self.files.get(file.0 as usize)?.tree.as_ref()
+    }
+
+    fn path(&self, file: FileId) -> &Path {
+        self.files
+            .get(file.0 as usize)
+            .map_or(Path::new(""), |f| f.path.as_path())
+    }
+
+    fn resolve_import(&self, from: FileId, specifier: &str) -> Option<FileId> {
+        let from = self.files.get(from.0 as usize)?;
+        self.import_candidates(&from.path, specifier)
+            .iter()
+            .find_map(|p| self.by_path.get(p).copied())
+    }
+}

@@ -1,0 +1,349 @@
+//! The command-line interface: `check` prints diagnostics like a compiler, `introspect` writes the
+//! catalog snapshot.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use schemals_catalog::Catalog;
+use schemals_catalog::live::{self, IntrospectOptions};
+use schemals_ide::{Diagnostic, IndexedCatalog, LineIndex, Severity};
+
+use crate::host::{self, Overlays, ParseCache};
+
+/// Writes to stdout. The CLI owns stdout; the language server never calls this.
+pub fn write_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+struct Options {
+    path: Option<PathBuf>,
+    format_json: bool,
+    database_url: Option<String>,
+    catalog: Option<PathBuf>,
+    out: Option<PathBuf>,
+}
+
+fn parse_options(args: &[String], allowed: &[&str]) -> Result<Options, String> {
+    let mut options = Options {
+        path: None,
+        format_json: false,
+        database_url: None,
+        catalog: None,
+        out: None,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        if flag.starts_with("--") {
+            if !allowed.contains(&flag) {
+                return Err(format!("unknown option `{flag}`"));
+            }
+            let value = match inline {
+                Some(v) => v,
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("option `{flag}` needs a value"))?,
+            };
+            match flag {
+                "--format" => match value.as_str() {
+                    "json" => options.format_json = true,
+                    "human" => options.format_json = false,
+                    other => {
+                        return Err(format!("unknown format `{other}` (expected human or json)"));
+                    }
+                },
+                "--database-url" => options.database_url = Some(value),
+                "--catalog" => options.catalog = Some(PathBuf::from(value)),
+                "--out" => options.out = Some(PathBuf::from(value)),
+                _ => return Err(format!("unknown option `{flag}`")),
+            }
+        } else if options.path.is_none() {
+            options.path = Some(PathBuf::from(arg));
+        } else {
+            return Err(format!("unexpected argument `{arg}`"));
+        }
+    }
+    Ok(options)
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("schemals: {message}\nRun `schemals --help` for usage.");
+    ExitCode::from(2)
+}
+
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()
+}
+
+fn introspect_live(url: &str) -> Result<Catalog, String> {
+    let rt = runtime().ok_or("cannot start the async runtime")?;
+    let options = IntrospectOptions::default();
+    rt.block_on(live::introspect(url, &options))
+        .map_err(|e| e.to_string())
+}
+
+/// `schemals check [PATH]`.
+pub fn check(args: &[String]) -> ExitCode {
+    let options = match parse_options(args, &["--format", "--database-url", "--catalog"]) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
+    let target = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let Ok(target) = std::fs::canonicalize(&target) else {
+        eprintln!(
+            "schemals: cannot read {}: no such file or folder",
+            target.display()
+        );
+        return ExitCode::from(2);
+    };
+    let (root, only_file) = if target.is_file() {
+        match host::project_root_of(&target) {
+            Some(root) => (root, Some(target.clone())),
+            None => (
+                target.parent().map(Path::to_path_buf).unwrap_or_default(),
+                Some(target.clone()),
+            ),
+        }
+    } else {
+        (target.clone(), None)
+    };
+    let mut cache = ParseCache::default();
+    let (project, model) = host::load_project(&root, &Overlays::new(), &mut cache);
+    if project.files().is_empty() {
+        eprintln!(
+            "schemals: no schema files found under {} (looked for amplify/**/*.ts)",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    let hints = host::database_hints(&project, &model);
+    let mut notes = Vec::new();
+    let catalog = match choose_catalog(&root, &options, &hints, &mut notes) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("schemals: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let indexed = catalog.map(IndexedCatalog::new);
+    let mut diagnostics = host::analyse(&project, &model, indexed.as_ref());
+    if let Some(file) = &only_file {
+        diagnostics.retain(|d| &d.path == file);
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if options.format_json {
+        write_stdout(&json_report(&diagnostics, &project));
+    } else {
+        let mut out = String::new();
+        for d in &diagnostics {
+            out.push_str(&human_diagnostic(d, &project, &root));
+        }
+        let warnings = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        out.push_str(&format!(
+            "{} error{}, {} warning{}\n",
+            errors,
+            if errors == 1 { "" } else { "s" },
+            warnings,
+            if warnings == 1 { "" } else { "s" }
+        ));
+        write_stdout(&out);
+    }
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The catalog for `check`, first found wins: `--database-url`, `--catalog`, the variable named
+/// by the configure block's secret (or that name in `.env`), the committed snapshot.
+fn choose_catalog(
+    root: &Path,
+    options: &Options,
+    hints: &host::DatabaseHints,
+    notes: &mut Vec<String>,
+) -> Result<Option<Catalog>, String> {
+    let snapshot_path = host::default_snapshot_path(root, hints);
+    if let Some(url) = &options.database_url {
+        return introspect_live(url).map(Some);
+    }
+    if let Some(path) = &options.catalog {
+        return Catalog::read_snapshot(path)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display()));
+    }
+    if let Some((url, source)) = host::database_url_from_environment(root, hints) {
+        match introspect_live(&url) {
+            Ok(catalog) => return Ok(Some(catalog)),
+            Err(e) => notes.push(format!(
+                "the database from {source} could not be read ({e}); using the snapshot instead"
+            )),
+        }
+    }
+    match host::read_snapshot(&snapshot_path)? {
+        Some(catalog) => Ok(Some(catalog)),
+        None => {
+            if !hints.secret_names.is_empty() || !hints.generated_dirs.is_empty() {
+                notes.push(format!(
+                    "no database catalog: checks against the database were skipped (give --database-url, or run `schemals introspect` to write {})",
+                    snapshot_path.display()
+                ));
+            }
+            Ok(None)
+        }
+    }
+}
+
+fn relative<'p>(path: &'p Path, root: &Path) -> &'p Path {
+    path.strip_prefix(root).unwrap_or(path)
+}
+
+fn human_diagnostic(d: &Diagnostic, project: &schemals_ide::Project, root: &Path) -> String {
+    let (start, line_text, width) = match project.find(&d.path) {
+        Some(file) => {
+            let start = file.lines.line_col(&file.text, d.range.start);
+            let line_range = file.lines.line_range(&file.text, start.line as usize);
+            let line_text = file.text.get(line_range.clone()).unwrap_or("").to_owned();
+            let end = d.range.end.min(line_range.end).max(d.range.start);
+            let width = file
+                .text
+                .get(d.range.start..end)
+                .map_or(1, |s| s.chars().count().max(1));
+            (start, line_text, width)
+        }
+        None => (Default::default(), String::new(), 1),
+    };
+    let line_no = start.line + 1;
+    let col = start.character + 1;
+    let mut out = format!(
+        "{}:{}:{}: {}[{}]: {}\n",
+        relative(&d.path, root).display(),
+        line_no,
+        col,
+        d.severity.as_str(),
+        d.code,
+        d.message
+    );
+    if !line_text.is_empty() {
+        let gutter = line_no.to_string().len();
+        let before: String = line_text
+            .chars()
+            .scan(0u32, |units, c| {
+                let here = *units;
+                *units += c.len_utf16() as u32;
+                (here < start.character).then_some(if c == '\t' { '\t' } else { ' ' })
+            })
+            .collect();
+        out.push_str(&format!(
+            "{:gutter$} |\n{line_no} | {line_text}\n{:gutter$} | {before}{}\n",
+            "",
+            "",
+            "^".repeat(width)
+        ));
+    }
+    out
+}
+
+fn json_report(diagnostics: &[Diagnostic], project: &schemals_ide::Project) -> String {
+    let items: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let (start, end) = match project.find(&d.path) {
+                Some(file) => (
+                    file.lines.line_col(&file.text, d.range.start),
+                    file.lines.line_col(&file.text, d.range.end),
+                ),
+                None => {
+                    let lines = LineIndex::new("");
+                    (lines.line_col("", 0), lines.line_col("", 0))
+                }
+            };
+            serde_json::json!({
+                "path": d.path.display().to_string(),
+                "range": {
+                    "start": {"line": start.line, "character": start.character},
+                    "end": {"line": end.line, "character": end.character},
+                },
+                "severity": d.severity.as_str(),
+                "code": d.code,
+                "message": d.message,
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into());
+    text.push('\n');
+    text
+}
+
+/// `schemals introspect [DIR]`.
+pub fn introspect(args: &[String]) -> ExitCode {
+    let options = match parse_options(args, &["--database-url", "--out"]) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
+    let root = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut cache = ParseCache::default();
+    let (project, model) = host::load_project(&root, &Overlays::new(), &mut cache);
+    let hints = host::database_hints(&project, &model);
+    let (url, source) = match &options.database_url {
+        Some(url) => (url.clone(), "--database-url".to_owned()),
+        None => match host::database_url_from_environment(&root, &hints) {
+            Some(found) => found,
+            None => {
+                let names = if hints.secret_names.is_empty() {
+                    "SQL_CONNECTION_STRING".to_owned()
+                } else {
+                    hints.secret_names.join(" or ")
+                };
+                return usage_error(&format!(
+                    "no database to introspect: give --database-url URL, or set {names} (environment or .env)"
+                ));
+            }
+        },
+    };
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| host::default_snapshot_path(&root, &hints));
+    let started = std::time::Instant::now();
+    match introspect_live(&url) {
+        Ok(catalog) => {
+            if let Err(e) = catalog.write_snapshot(&out) {
+                eprintln!("schemals: cannot write {}: {e}", out.display());
+                return ExitCode::from(2);
+            }
+            eprintln!(
+                "wrote {} ({} tables, {} enums, {} functions) from the database of {source} in {} ms",
+                out.display(),
+                catalog.tables.len(),
+                catalog.enums.len(),
+                catalog.functions.len(),
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("schemals: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The host side shared by the CLI and the language server: finding a project's schema files on
+//! disk (with editor overlays on top), and choosing the catalog source.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use schemals_catalog::Catalog;
+use schemals_ide::{Diagnostic, IndexedCatalog, Project, ProjectFile, check_project};
+use schemals_syntax::model::{Database, SchemaModel};
+
+/// The file name of the committed catalog snapshot, written next to the schema files.
+pub const SNAPSHOT_FILE_NAME: &str = "schemals-catalog.json";
+
+const SCRIPT_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "mjs", "cjs"];
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    ".git",
+    "target",
+    ".amplify",
+    "cdk.out",
+    "dist",
+    "build",
+    ".oracle",
+];
+
+/// Whether a path lies under a folder named `amplify` (the files schemals attaches to).
+pub fn is_under_amplify(path: &Path) -> bool {
+    path.parent()
+        .is_some_and(|p| p.components().any(|c| c.as_os_str() == "amplify"))
+}
+
+/// The project root of a file under `amplify/`: the folder holding that `amplify` folder.
+pub fn project_root_of(path: &Path) -> Option<PathBuf> {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d.file_name().is_some_and(|n| n == "amplify") {
+            return d.parent().map(Path::to_path_buf);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Every script file under the `amplify` folders below `root` (not inside dependencies).
+pub fn discover_schema_files(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), false)];
+    let mut visited = 0usize;
+    while let Some((dir, inside_amplify)) = stack.pop() {
+        visited += 1;
+        if visited > 50_000 {
+            break;
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if kind.is_dir() {
+                if SKIPPED_DIRS.contains(&name.as_ref()) || (name.starts_with('.') && name != ".") {
+                    continue;
+                }
+                stack.push((path, inside_amplify || name == "amplify"));
+            } else if inside_amplify
+                && kind.is_file()
+                && path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| SCRIPT_EXTENSIONS.contains(&e))
+                && !name.ends_with(".d.ts")
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Text of files open in an editor, which win over the disk.
+pub type Overlays = HashMap<PathBuf, Arc<str>>;
+
+/// Larger files are not analysed: a clear message instead of unbounded work.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+fn read_text(path: &Path, overlays: &Overlays) -> Option<Arc<str>> {
+    if let Some(text) = overlays.get(path) {
+        return Some(text.clone());
+    }
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    Some(Arc::from(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Parsed files kept between analyses, keyed by path and text, so unchanged files are not
+/// parsed again.
+#[derive(Default)]
+pub struct ParseCache {
+    files: HashMap<PathBuf, ProjectFile>,
+}
+
+impl ParseCache {
+    fn get(&mut self, path: &Path, text: Arc<str>) -> ProjectFile {
+        if let Some(file) = self.files.get(path)
+            && *file.text == *text
+        {
+            return file.clone();
+        }
+        let file = ProjectFile::typescript(path.to_path_buf(), text, None);
+        self.files.insert(path.to_path_buf(), file.clone());
+        file
+    }
+
+    /// Stores a file parsed elsewhere (the language server parses open documents incrementally).
+    pub fn put(&mut self, file: ProjectFile) {
+        self.files.insert(file.path.clone(), file);
+    }
+}
+
+/// Builds the project snapshot of `root`: its schema files, the files they import, and the SQL
+/// files they reference.
+pub fn load_project(
+    root: &Path,
+    overlays: &Overlays,
+    cache: &mut ParseCache,
+) -> (Project, SchemaModel) {
+    let mut project = Project::new(root.to_path_buf());
+    let mut paths = discover_schema_files(root);
+    for path in overlays.keys() {
+        if path.starts_with(root) && is_under_amplify(path) && !paths.contains(path) {
+            paths.push(path.clone());
+        }
+    }
+    for path in paths {
+        if let Some(text) = read_text(&path, overlays) {
+            project.add(cache.get(&path, text));
+        }
+    }
+    // Follow relative imports that leave the `amplify` folders, a few levels deep.
+    for _ in 0..8 {
+        let missing = project.unresolved_imports();
+        let mut added = false;
+        for path in missing {
+            if project.file_id(&path).is_some() {
+                continue;
+            }
+            if let Some(text) = read_text(&path, overlays) {
+                project.add(cache.get(&path, text));
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    let model = project.evaluate();
+    project.load_sql_references(&model, |path| {
+        read_text(path, overlays).map(|t| t.to_string())
+    });
+    (project, model)
+}
+
+/// Runs every check of a loaded project.
+pub fn analyse(
+    project: &Project,
+    model: &SchemaModel,
+    catalog: Option<&IndexedCatalog>,
+) -> Vec<Diagnostic> {
+    check_project(project, model, catalog)
+}
+
+/// What the project's `configure` blocks say about the database connection.
+#[derive(Debug, Clone, Default)]
+pub struct DatabaseHints {
+    /// Secret names of `connectionUri: secret('NAME')`.
+    pub secret_names: Vec<String>,
+    /// Folders holding the generated `schema.sql.ts` files.
+    pub generated_dirs: Vec<PathBuf>,
+}
+
+pub fn database_hints(project: &Project, model: &SchemaModel) -> DatabaseHints {
+    let mut hints = DatabaseHints::default();
+    for schema in &model.schemas {
+        if let Database::Sql(db) = &schema.database {
+            if let Some(secret) = &db.connection_secret
+                && !hints.secret_names.contains(&secret.text)
+            {
+                hints.secret_names.push(secret.text.clone());
+            }
+            let path = &project.file(schema.span.file).path;
+            if let Some(dir) = path.parent()
+                && !hints.generated_dirs.iter().any(|d| d == dir)
+            {
+                hints.generated_dirs.push(dir.to_path_buf());
+            }
+        }
+    }
+    hints
+}
+
+/// Where the committed snapshot lives: next to the first SQL schema, or `amplify/data/`.
+pub fn default_snapshot_path(root: &Path, hints: &DatabaseHints) -> PathBuf {
+    hints
+        .generated_dirs
+        .first()
+        .cloned()
+        .unwrap_or_else(|| root.join("amplify").join("data"))
+        .join(SNAPSHOT_FILE_NAME)
+}
+
+/// Reads `NAME=value` from a `.env` file (quotes removed), as dotenv does for simple files.
+pub fn dotenv_value(root: &Path, name: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(".env")).ok()?;
+    text.lines().find_map(|line| {
+        let line = line.trim().strip_prefix("export ").unwrap_or(line.trim());
+        let (key, value) = line.split_once('=')?;
+        (key.trim() == name).then(|| {
+            value
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'')
+                .to_owned()
+        })
+    })
+}
+
+/// The database URL configured for a project, from the environment variable named by the
+/// `secret(...)` of its `configure` block, or that name in the project's `.env`.
+pub fn database_url_from_environment(
+    root: &Path,
+    hints: &DatabaseHints,
+) -> Option<(String, String)> {
+    hints.secret_names.iter().find_map(|name| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| (v, format!("environment variable {name}")))
+            .or_else(|| dotenv_value(root, name).map(|v| (v, format!("{name} in .env"))))
+    })
+}
+
+/// Loads a snapshot, if present.
+pub fn read_snapshot(path: &Path) -> Result<Option<Catalog>, String> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    Catalog::read_snapshot(path)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}

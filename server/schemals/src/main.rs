@@ -1,0 +1,49 @@
+//! `schemals`: the language server and CLI for Amplify Gen 2 data schemas.
+
+mod cli;
+mod host;
+mod lsp;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+schemals: checks Amplify Gen 2 data schemas against your database
+
+Usage:
+  schemals serve [--stdio]                  speak LSP over standard input and output
+  schemals check [PATH] [OPTIONS]           print diagnostics for a project or a file
+      --format human|json                   output format (default human)
+      --database-url URL                    check against this live database
+      --catalog FILE                        check against this catalog snapshot
+  schemals introspect [DIR] [OPTIONS]       write the catalog snapshot of the database
+      --database-url URL                    the database (default: from the configure block's secret)
+      --out FILE                            where to write (default: next to schema.sql.ts)
+  schemals --version
+
+Exit status of check: 0 no errors, 1 errors found, 2 usage or I/O failure.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    match command.as_str() {
+        "serve" | "--stdio" | "lsp" => lsp::run(),
+        "check" => cli::check(rest),
+        "introspect" => cli::introspect(rest),
+        "--version" | "-V" | "version" => {
+            cli::write_stdout(&format!("schemals {}\n", env!("CARGO_PKG_VERSION")));
+            ExitCode::SUCCESS
+        }
+        "--help" | "-h" | "help" => {
+            cli::write_stdout(&format!("{USAGE}\n"));
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("schemals: unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,1906 @@
+//! Reads the schema model out of TypeScript syntax trees by evaluating the small part of
+//! JavaScript the Amplify DSL uses: imports and exports, `const` bindings, object and array
+//! literals, strings and their concatenation, arrow-function callbacks, and calls on the `a`,
+//! `configure` and `secret` bindings. Builders mutate shared state in Amplify, so schemas and
+//! models live in arenas and chain methods mutate them in source order, as module evaluation does.
+//!
+//! Whatever is not followed evaluates to [`Value::Unknown`], which makes the containing set
+//! incomplete, so analyses stay quiet instead of guessing.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tree_sitter::{Node, Tree};
+
+use crate::model::*;
+use crate::source_map::MappedText;
+
+/// The files the evaluator may read, parsed. Implemented over the disk by the CLI and over open
+/// documents by the language server.
+pub trait Sources {
+    fn text(&self, file: FileId) -> &str;
+    fn tree(&self, file: FileId) -> Option<&Tree>;
+    fn path(&self, file: FileId) -> &Path;
+    /// The project file a relative import specifier names, trying TypeScript's extensions.
+    fn resolve_import(&self, from: FileId, specifier: &str) -> Option<FileId>;
+}
+
+/// Evaluates `roots` (and whatever they import) and returns the model they build.
+pub fn evaluate(sources: &dyn Sources, roots: &[FileId]) -> SchemaModel {
+    let mut evaluator = Evaluator {
+        sources,
+        model: SchemaModel::default(),
+        modules: HashMap::new(),
+        scopes: Vec::new(),
+        file: FileId(0),
+        depth: 0,
+    };
+    for &root in roots {
+        evaluator.module(root);
+    }
+    evaluator.model
+}
+
+/// Nesting beyond this evaluates to unknown, so deeply nested input cannot overflow the stack.
+const MAX_DEPTH: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuthLevel {
+    Schema,
+    Model,
+    Field,
+    Operation,
+    Conversation,
+}
+
+#[derive(Clone)]
+enum Value<'t> {
+    Unknown,
+    /// The `a` namespace, and its `a.handler` member.
+    A,
+    AHandler,
+    Configure,
+    Secret,
+    Str {
+        text: MappedText,
+        span: Span,
+    },
+    Array(Vec<Value<'t>>, bool),
+    Object(Vec<(Name, Value<'t>)>, bool),
+    Closure {
+        file: FileId,
+        node: Node<'t>,
+    },
+    DbConfig(Database),
+    Secretref(Name),
+    Schema(SchemaId),
+    Combined,
+    Model(ModelId),
+    Field(Box<Field>, Option<&'static str>),
+    CustomType(CustomType),
+    Enum(EnumDef),
+    Operation(Box<Operation>),
+    Ai,
+    Handler(Handler),
+    Allow(AuthLevel),
+    Rule(AuthRule),
+    /// The `models` parameter of `setAuthorization`/`setRelationships`.
+    Models(SchemaId),
+    ModelOf(ModelId),
+    FieldsOf(ModelId),
+    FieldOf(ModelId, usize),
+}
+
+type Exports<'t> = HashMap<String, Value<'t>>;
+
+enum ModuleState<'t> {
+    InProgress,
+    Done(Exports<'t>),
+}
+
+struct Scope<'t> {
+    bindings: HashMap<String, Value<'t>>,
+    exports: Exports<'t>,
+}
+
+struct Evaluator<'s> {
+    sources: &'s dyn Sources,
+    model: SchemaModel,
+    modules: HashMap<FileId, ModuleState<'s>>,
+    scopes: Vec<Scope<'s>>,
+    file: FileId,
+    depth: usize,
+}
+
+fn is_amplify_package(specifier: &str) -> bool {
+    matches!(
+        specifier,
+        "@aws-amplify/backend" | "@aws-amplify/data-schema" | "@aws-amplify/data-schema/internals"
+    )
+}
+
+impl<'s> Evaluator<'s> {
+    // ----- modules and statements -----
+
+    fn module(&mut self, file: FileId) -> Exports<'s> {
+        match self.modules.get(&file) {
+            Some(ModuleState::Done(exports)) => return exports.clone(),
+            Some(ModuleState::InProgress) => return Exports::new(),
+            None => {}
+        }
+        let Some(tree) = self.sources.tree(file) else {
+            return Exports::new();
+        };
+        self.modules.insert(file, ModuleState::InProgress);
+        let saved_file = std::mem::replace(&mut self.file, file);
+        let saved_scopes = std::mem::take(&mut self.scopes);
+        self.scopes.push(Scope {
+            bindings: HashMap::new(),
+            exports: Exports::new(),
+        });
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            self.statement(statement, true);
+        }
+        let exports = self
+            .scopes
+            .pop()
+            .map(|scope| scope.exports)
+            .unwrap_or_default();
+        self.scopes = saved_scopes;
+        self.file = saved_file;
+        self.modules
+            .insert(file, ModuleState::Done(exports.clone()));
+        exports
+    }
+
+    /// Evaluates one statement; returns the value of a `return`.
+    fn statement(&mut self, node: Node<'s>, top_level: bool) -> Option<Value<'s>> {
+        match node.kind() {
+            "import_statement" if top_level => self.import(node),
+            "export_statement" if top_level => self.export(node),
+            "lexical_declaration" | "variable_declaration" => {
+                self.declaration(node, false);
+            }
+            "expression_statement" => {
+                if let Some(expr) = node.named_child(0) {
+                    self.expr(expr);
+                }
+            }
+            "return_statement" => {
+                return Some(node.named_child(0).map_or(Value::Unknown, |e| self.expr(e)));
+            }
+            "function_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let name = self.node_text(name).to_owned();
+                    self.bind(name, Value::Unknown);
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn declaration(&mut self, node: Node<'s>, exported: bool) {
+        let mut cursor = node.walk();
+        for declarator in node.named_children(&mut cursor) {
+            if declarator.kind() != "variable_declarator" {
+                continue;
+            }
+            let Some(name) = declarator.child_by_field_name("name") else {
+                continue;
+            };
+            let value = declarator
+                .child_by_field_name("value")
+                .map_or(Value::Unknown, |v| self.expr(v));
+            if name.kind() == "identifier" {
+                let name = self.node_text(name).to_owned();
+                if exported {
+                    self.export_value(name.clone(), value.clone());
+                }
+                self.bind(name, value);
+            } else {
+                // Destructuring: bind every identifier of the pattern to an unknown value.
+                for ident in descendants_of_kind(name, "identifier").chain(descendants_of_kind(
+                    name,
+                    "shorthand_property_identifier_pattern",
+                )) {
+                    let ident = self.node_text(ident).to_owned();
+                    if exported {
+                        self.export_value(ident.clone(), Value::Unknown);
+                    }
+                    self.bind(ident, Value::Unknown);
+                }
+            }
+        }
+    }
+
+    fn import(&mut self, node: Node<'s>) {
+        let Some(source) = node.child_by_field_name("source") else {
+            return;
+        };
+        let specifier = string_literal_text(self.node_text(source));
+        let exports = if is_amplify_package(&specifier) {
+            let mut exports = Exports::new();
+            exports.insert("a".into(), Value::A);
+            if specifier.ends_with("/internals") {
+                exports.insert("configure".into(), Value::Configure);
+            }
+            if specifier == "@aws-amplify/backend" {
+                exports.insert("secret".into(), Value::Secret);
+            }
+            Some(exports)
+        } else if specifier.starts_with('.') {
+            self.sources
+                .resolve_import(self.file, &specifier)
+                .map(|file| self.module(file))
+        } else {
+            None
+        };
+        let mut cursor = node.walk();
+        for clause in node.named_children(&mut cursor) {
+            if clause.kind() != "import_clause" {
+                continue;
+            }
+            let mut inner = clause.walk();
+            for part in clause.named_children(&mut inner) {
+                match part.kind() {
+                    // `import x from '...'`
+                    "identifier" => {
+                        let value = exports
+                            .as_ref()
+                            .and_then(|e| e.get("default").cloned())
+                            .unwrap_or(Value::Unknown);
+                        let name = self.node_text(part).to_owned();
+                        self.bind(name, value);
+                    }
+                    // `import * as x from '...'`
+                    "namespace_import" => {
+                        let Some(ident) = part.named_child(0) else {
+                            continue;
+                        };
+                        let value = match &exports {
+                            Some(e) => Value::Object(
+                                e.iter()
+                                    .map(|(k, v)| {
+                                        (
+                                            Name {
+                                                text: k.clone(),
+                                                span: self.span(ident),
+                                            },
+                                            v.clone(),
+                                        )
+                                    })
+                                    .collect(),
+                                true,
+                            ),
+                            None => Value::Unknown,
+                        };
+                        let name = self.node_text(ident).to_owned();
+                        self.bind(name, value);
+                    }
+                    "named_imports" => {
+                        let mut specs = part.walk();
+                        for spec in part.named_children(&mut specs) {
+                            if spec.kind() != "import_specifier" {
+                                continue;
+                            }
+                            let Some(imported) = spec.child_by_field_name("name") else {
+                                continue;
+                            };
+                            let local = spec.child_by_field_name("alias").unwrap_or(imported);
+                            let imported = string_literal_text(self.node_text(imported));
+                            let value = exports
+                                .as_ref()
+                                .and_then(|e| e.get(&imported).cloned())
+                                .unwrap_or(Value::Unknown);
+                            let local = self.node_text(local).to_owned();
+                            self.bind(local, value);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn export(&mut self, node: Node<'s>) {
+        if let Some(declaration) = node.child_by_field_name("declaration") {
+            match declaration.kind() {
+                "lexical_declaration" | "variable_declaration" => {
+                    self.declaration(declaration, true)
+                }
+                "function_declaration" => {
+                    if let Some(name) = declaration.child_by_field_name("name") {
+                        let name = self.node_text(name).to_owned();
+                        self.export_value(name.clone(), Value::Unknown);
+                        self.bind(name, Value::Unknown);
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        if let Some(value) = node.child_by_field_name("value") {
+            let value = self.expr(value);
+            self.export_value("default".into(), value);
+            return;
+        }
+        let source_exports = node.child_by_field_name("source").map(|source| {
+            let specifier = string_literal_text(self.node_text(source));
+            if specifier.starts_with('.') {
+                self.sources
+                    .resolve_import(self.file, &specifier)
+                    .map(|file| self.module(file))
+                    .unwrap_or_default()
+            } else {
+                Exports::new()
+            }
+        });
+        let mut cursor = node.walk();
+        let mut has_clause = false;
+        for child in node.named_children(&mut cursor) {
+            if child.kind() != "export_clause" {
+                continue;
+            }
+            has_clause = true;
+            let mut specs = child.walk();
+            for spec in child.named_children(&mut specs) {
+                let Some(name) = spec.child_by_field_name("name") else {
+                    continue;
+                };
+                let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                let name = string_literal_text(self.node_text(name));
+                let alias = string_literal_text(self.node_text(alias));
+                let value = match &source_exports {
+                    Some(exports) => exports.get(&name).cloned().unwrap_or(Value::Unknown),
+                    None => self.lookup(&name),
+                };
+                self.export_value(alias, value);
+            }
+        }
+        // `export * from './x'`
+        if !has_clause && let Some(exports) = source_exports {
+            for (name, value) in exports {
+                if name != "default" {
+                    self.export_value(name, value);
+                }
+            }
+        }
+    }
+
+    // ----- scopes -----
+
+    fn bind(&mut self, name: String, value: Value<'s>) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.bindings.insert(name, value);
+        }
+    }
+
+    fn export_value(&mut self, name: String, value: Value<'s>) {
+        if let Some(scope) = self.scopes.first_mut() {
+            scope.exports.insert(name, value);
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Value<'s> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.bindings.get(name).cloned())
+            .unwrap_or(Value::Unknown)
+    }
+
+    // ----- expressions -----
+
+    fn expr(&mut self, node: Node<'s>) -> Value<'s> {
+        if self.depth >= MAX_DEPTH {
+            return Value::Unknown;
+        }
+        self.depth += 1;
+        let value = self.expr_inner(node);
+        self.depth -= 1;
+        value
+    }
+
+    fn expr_inner(&mut self, node: Node<'s>) -> Value<'s> {
+        match node.kind() {
+            "identifier" => self.lookup(self.node_text(node)),
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion" => node
+                .named_child(0)
+                .map_or(Value::Unknown, |inner| self.expr(inner)),
+            "string" | "template_string" => {
+                let (text, span) = self.string(node);
+                Value::Str { text, span }
+            }
+            "binary_expression" => self.binary(node),
+            "array" => self.array(node),
+            "object" => self.object(node),
+            "arrow_function" | "function_expression" | "function" => Value::Closure {
+                file: self.file,
+                node,
+            },
+            "member_expression" => {
+                let Some(object) = node.child_by_field_name("object") else {
+                    return Value::Unknown;
+                };
+                let Some(property) = node.child_by_field_name("property") else {
+                    return Value::Unknown;
+                };
+                let object = self.expr(object);
+                self.member(object, property)
+            }
+            "subscript_expression" => {
+                let Some(object) = node.child_by_field_name("object") else {
+                    return Value::Unknown;
+                };
+                let Some(index) = node.child_by_field_name("index") else {
+                    return Value::Unknown;
+                };
+                let object = self.expr(object);
+                match (object, self.expr(index)) {
+                    (Value::Object(entries, _), Value::Str { text, .. }) => entries
+                        .into_iter()
+                        .find(|(k, _)| k.text == text.text)
+                        .map_or(Value::Unknown, |(_, v)| v),
+                    _ => Value::Unknown,
+                }
+            }
+            "call_expression" => self.call(node),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn string(&mut self, node: Node<'s>) -> (MappedText, Span) {
+        let mut text = MappedText::new();
+        let mut cursor = node.walk();
+        for part in node.named_children(&mut cursor) {
+            match part.kind() {
+                "string_fragment" => text.push_verbatim(self.node_text(part), part.start_byte()),
+                "escape_sequence" => {
+                    let decoded = decode_escape(self.node_text(part));
+                    text.push_escape(&decoded, part.byte_range());
+                }
+                "template_substitution" => text.complete = false,
+                _ => {}
+            }
+        }
+        // The span of the contents, without the quotes.
+        let range = node.byte_range();
+        let inner = (range.start + 1).min(range.end)..range.end.saturating_sub(1).max(range.start);
+        let span = Span {
+            file: self.file,
+            range: inner.start..inner.end.max(inner.start),
+        };
+        (text, span)
+    }
+
+    fn binary(&mut self, node: Node<'s>) -> Value<'s> {
+        let operator = node
+            .child_by_field_name("operator")
+            .map(|o| self.node_text(o))
+            .unwrap_or("");
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return Value::Unknown;
+        };
+        if operator != "+" {
+            return Value::Unknown;
+        }
+        match (self.expr(left), self.expr(right)) {
+            (
+                Value::Str {
+                    text: mut l,
+                    span: ls,
+                },
+                Value::Str { text: r, span: rs },
+            ) => {
+                l.append(&r);
+                Value::Str {
+                    text: l,
+                    span: Span {
+                        file: ls.file,
+                        range: ls.range.start..rs.range.end.max(ls.range.start),
+                    },
+                }
+            }
+            (Value::Str { text: mut l, span }, _) | (_, Value::Str { text: mut l, span }) => {
+                l.complete = false;
+                Value::Str { text: l, span }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    fn array(&mut self, node: Node<'s>) -> Value<'s> {
+        let mut items = Vec::new();
+        let mut complete = true;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if child.kind() == "comment" {
+                continue;
+            }
+            if child.kind() == "spread_element" {
+                match child.named_child(0).map(|e| self.expr(e)) {
+                    Some(Value::Array(inner, inner_complete)) => {
+                        items.extend(inner);
+                        complete &= inner_complete;
+                    }
+                    _ => complete = false,
+                }
+                continue;
+            }
+            items.push(self.expr(child));
+        }
+        Value::Array(items, complete)
+    }
+
+    fn object(&mut self, node: Node<'s>) -> Value<'s> {
+        let mut entries: Vec<(Name, Value<'s>)> = Vec::new();
+        let mut complete = true;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "pair" => {
+                    let (Some(key), Some(value)) = (
+                        child.child_by_field_name("key"),
+                        child.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let key = match key.kind() {
+                        "property_identifier" | "number" => Some(self.name(key)),
+                        "string" => {
+                            let (text, span) = self.string(key);
+                            Some(Name {
+                                text: text.text,
+                                span,
+                            })
+                        }
+                        "computed_property_name" => {
+                            match key.named_child(0).map(|e| self.expr(e)) {
+                                Some(Value::Str { text, span }) if text.complete => Some(Name {
+                                    text: text.text,
+                                    span,
+                                }),
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    };
+                    let value = self.expr(value);
+                    match key {
+                        Some(key) => upsert(&mut entries, key, value),
+                        None => complete = false,
+                    }
+                }
+                "shorthand_property_identifier" => {
+                    let key = self.name(child);
+                    let value = self.lookup(&key.text);
+                    upsert(&mut entries, key, value);
+                }
+                "spread_element" => match child.named_child(0).map(|e| self.expr(e)) {
+                    Some(Value::Object(inner, inner_complete)) => {
+                        for (k, v) in inner {
+                            upsert(&mut entries, k, v);
+                        }
+                        complete &= inner_complete;
+                    }
+                    _ => complete = false,
+                },
+                "method_definition" => {
+                    if let Some(name) = child.child_by_field_name("name") {
+                        let key = self.name(name);
+                        upsert(&mut entries, key, Value::Unknown);
+                    }
+                }
+                "comment" => {}
+                _ => complete = false,
+            }
+        }
+        Value::Object(entries, complete)
+    }
+
+    fn member(&mut self, object: Value<'s>, property: Node<'s>) -> Value<'s> {
+        let prop = self.node_text(property);
+        match object {
+            Value::A => match prop {
+                "handler" => Value::AHandler,
+                _ => Value::Unknown,
+            },
+            Value::Object(entries, _) => entries
+                .into_iter()
+                .rev()
+                .find(|(k, _)| k.text == prop)
+                .map_or(Value::Unknown, |(_, v)| v),
+            Value::Schema(id) if prop == "models" => Value::Models(id),
+            Value::Models(schema) => self.model_by_name(schema, property),
+            Value::ModelOf(model) if prop == "fields" => Value::FieldsOf(model),
+            Value::FieldsOf(model) => {
+                let m = &self.model.models[model.0];
+                match m.fields.iter().position(|f| f.name.text == prop) {
+                    Some(i) => Value::FieldOf(model, i),
+                    None => {
+                        if m.fields_complete {
+                            let message =
+                                format!("Field {prop} is not defined on model {}", m.name.text);
+                            self.report(property, "unknown-field", message);
+                        }
+                        Value::Unknown
+                    }
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    fn model_by_name(&mut self, schema: SchemaId, property: Node<'s>) -> Value<'s> {
+        let prop = self.node_text(property);
+        let s = &self.model.schemas[schema.0];
+        if let Some(entry) = s.entry(prop) {
+            return match entry.def {
+                TypeDef::Model(id) => Value::ModelOf(id),
+                _ => Value::Unknown,
+            };
+        }
+        if s.entries_complete {
+            let renamed = s
+                .renames
+                .iter()
+                .find(|r| r.from.text == prop)
+                .map(|r| format!(" (it was renamed to {})", r.to.text))
+                .unwrap_or_default();
+            let message = format!("Model {prop} is not defined in the schema{renamed}");
+            self.report(property, "unknown-model", message);
+        }
+        Value::Unknown
+    }
+
+    fn call(&mut self, node: Node<'s>) -> Value<'s> {
+        let Some(function) = node.child_by_field_name("function") else {
+            return Value::Unknown;
+        };
+        let args: Vec<Node<'s>> = node
+            .child_by_field_name("arguments")
+            .map(|a| {
+                let mut cursor = a.walk();
+                a.named_children(&mut cursor)
+                    .filter(|c| c.kind() != "comment")
+                    .collect()
+            })
+            .unwrap_or_default();
+        if function.kind() == "member_expression" {
+            let (Some(object), Some(property)) = (
+                function.child_by_field_name("object"),
+                function.child_by_field_name("property"),
+            ) else {
+                return Value::Unknown;
+            };
+            let object = self.expr(object);
+            return self.method(object, property, &args);
+        }
+        let callee = self.expr(function);
+        match callee {
+            Value::Configure => {
+                let config = args.first().map(|a| self.expr(*a));
+                Value::DbConfig(self.database(config))
+            }
+            Value::Secret => match args.first().map(|a| self.expr(*a)) {
+                Some(Value::Str { text, span }) => Value::Secretref(Name {
+                    text: text.text,
+                    span,
+                }),
+                _ => Value::Unknown,
+            },
+            // `configure({...})({...})`, seen in hand-edited generated files.
+            Value::DbConfig(database) => self.new_schema(function, database, args.first().copied()),
+            Value::Closure { file, node } => {
+                let values: Vec<Value<'s>> = args.iter().map(|a| self.expr(*a)).collect();
+                self.invoke(file, node, values)
+            }
+            _ => {
+                // Evaluate arguments anyway: schemas built inside them must still be seen, and
+                // what is handed to unknown code may be changed there.
+                for arg in &args {
+                    let value = self.expr(*arg);
+                    self.mark_opaque(&value);
+                }
+                Value::Unknown
+            }
+        }
+    }
+
+    /// Calls an arrow function or function expression with `args`.
+    fn invoke(&mut self, file: FileId, node: Node<'s>, args: Vec<Value<'s>>) -> Value<'s> {
+        if self.depth >= MAX_DEPTH {
+            return Value::Unknown;
+        }
+        let saved_file = std::mem::replace(&mut self.file, file);
+        let mut scope = Scope {
+            bindings: HashMap::new(),
+            exports: Exports::new(),
+        };
+        let params: Vec<Node<'s>> = if let Some(p) = node.child_by_field_name("parameter") {
+            vec![p]
+        } else if let Some(ps) = node.child_by_field_name("parameters") {
+            let mut cursor = ps.walk();
+            ps.named_children(&mut cursor)
+                .filter_map(|p| {
+                    if p.kind() == "identifier" {
+                        Some(p)
+                    } else {
+                        p.child_by_field_name("pattern")
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut args = args.into_iter();
+        for param in params {
+            let value = args.next().unwrap_or(Value::Unknown);
+            if param.kind() == "identifier" {
+                scope
+                    .bindings
+                    .insert(self.node_text(param).to_owned(), value);
+            }
+        }
+        self.scopes.push(scope);
+        self.depth += 1;
+        let result = match node.child_by_field_name("body") {
+            Some(body) if body.kind() == "statement_block" => {
+                let mut result = Value::Unknown;
+                let mut cursor = body.walk();
+                for statement in body.named_children(&mut cursor) {
+                    if let Some(value) = self.statement(statement, false) {
+                        result = value;
+                        break;
+                    }
+                }
+                result
+            }
+            Some(body) => self.expr(body),
+            None => Value::Unknown,
+        };
+        self.depth -= 1;
+        self.scopes.pop();
+        self.file = saved_file;
+        result
+    }
+
+    fn callback(&mut self, node: Option<&Node<'s>>, args: Vec<Value<'s>>) -> Value<'s> {
+        match node.map(|n| self.expr(*n)) {
+            Some(Value::Closure { file, node }) => self.invoke(file, node, args),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn database(&mut self, config: Option<Value<'s>>) -> Database {
+        let Some(Value::Object(entries, _)) = config else {
+            return Database::Sql(SqlDatabase::default());
+        };
+        let Some(Value::Object(db, _)) = entries
+            .into_iter()
+            .find(|(k, _)| k.text == "database")
+            .map(|(_, v)| v)
+        else {
+            return Database::Sql(SqlDatabase::default());
+        };
+        let mut sql = SqlDatabase::default();
+        for (key, value) in db {
+            match (key.text.as_str(), value) {
+                ("engine", Value::Str { text, span }) => {
+                    if text.text == "dynamodb" {
+                        return Database::DynamoDb;
+                    }
+                    sql.engine = Some(Name {
+                        text: text.text,
+                        span,
+                    });
+                }
+                ("connectionUri", Value::Secretref(name)) => sql.connection_secret = Some(name),
+                ("identifier", Value::Str { text, span }) => {
+                    sql.identifier = Some(Name {
+                        text: text.text,
+                        span,
+                    })
+                }
+                _ => {}
+            }
+        }
+        Database::Sql(sql)
+    }
+
+    fn new_schema(
+        &mut self,
+        at: Node<'s>,
+        database: Database,
+        types: Option<Node<'s>>,
+    ) -> Value<'s> {
+        let id = SchemaId(self.model.schemas.len());
+        let generated = self
+            .sources
+            .path(self.file)
+            .to_string_lossy()
+            .ends_with(".sql.ts");
+        self.model.schemas.push(Schema {
+            span: self.span(at),
+            database,
+            entries: Vec::new(),
+            entries_complete: true,
+            auth: None,
+            renames: Vec::new(),
+            combine: None,
+            generated,
+            opaque: false,
+        });
+        match types.map(|t| self.expr(t)) {
+            Some(Value::Object(entries, complete)) => {
+                self.model.schemas[id.0].entries_complete = complete;
+                for (name, value) in entries {
+                    self.add_entry(id, name, value, false);
+                }
+            }
+            _ => self.model.schemas[id.0].entries_complete = false,
+        }
+        Value::Schema(id)
+    }
+
+    fn add_entry(
+        &mut self,
+        schema: SchemaId,
+        name: Name,
+        value: Value<'s>,
+        via_add_to_schema: bool,
+    ) {
+        let def = match value {
+            Value::Model(id) => {
+                if via_add_to_schema && self.model.schemas[schema.0].is_sql() {
+                    self.report_span(
+                        name.span.clone(),
+                        "add-model-to-sql-schema",
+                        format!(
+                            "Invalid value specified for {} in addToSchema(). Models cannot be manually added to a SQL schema.",
+                            name.text
+                        ),
+                    );
+                }
+                // A model placed in a second schema is a copy there.
+                let id = if self.model.models[id.0].schema.is_some() {
+                    let copy = self.model.models[id.0].clone();
+                    self.model.models.push(copy);
+                    ModelId(self.model.models.len() - 1)
+                } else {
+                    id
+                };
+                let model = &mut self.model.models[id.0];
+                model.name = name.clone();
+                model.schema = Some(schema);
+                TypeDef::Model(id)
+            }
+            Value::CustomType(t) => TypeDef::CustomType(t),
+            Value::Enum(e) => TypeDef::Enum(e),
+            Value::Operation(op) => TypeDef::Operation(op),
+            Value::Ai => TypeDef::Ai,
+            _ => TypeDef::Unknown,
+        };
+        let entries = &mut self.model.schemas[schema.0].entries;
+        entries.retain(|e| e.name.text != name.text);
+        entries.push(SchemaEntry { name, def });
+    }
+
+    // ----- methods -----
+
+    fn method(&mut self, object: Value<'s>, property: Node<'s>, args: &[Node<'s>]) -> Value<'s> {
+        let name = self.node_text(property);
+        match object {
+            Value::A => self.a_method(property, name, args),
+            Value::AHandler => self.handler(property, name, args),
+            Value::DbConfig(database) if name == "schema" => {
+                self.new_schema(property, database, args.first().copied())
+            }
+            Value::Schema(id) => self.schema_method(id, property, name, args),
+            Value::Model(id) | Value::ModelOf(id) => self.model_method(id, property, name, args),
+            Value::Field(field, last) => self.field_method(*field, last, property, name, args),
+            Value::FieldOf(model, index) => {
+                if name == "authorization" {
+                    let rules = self.auth_rules(property, args.first(), AuthLevel::Field);
+                    if let Some(field) = self.model.models[model.0].fields.get_mut(index) {
+                        field.auth = Some(rules);
+                    }
+                }
+                Value::FieldOf(model, index)
+            }
+            Value::Operation(op) => self.operation_method(*op, property, name, args),
+            Value::Handler(Handler::Function { span, .. }) if name == "async" => {
+                Value::Handler(Handler::Function {
+                    span,
+                    is_async: true,
+                })
+            }
+            Value::Allow(level) => self.allow(level, property, name, args),
+            Value::Rule(rule) => self.rule_method(rule, property, name, args),
+            _ => {
+                for arg in args {
+                    let value = self.expr(*arg);
+                    self.mark_opaque(&value);
+                }
+                Value::Unknown
+            }
+        }
+    }
+
+    fn a_method(&mut self, property: Node<'s>, name: &str, args: &[Node<'s>]) -> Value<'s> {
+        let span = self.span(property);
+        if let Some(scalar) = Scalar::from_factory(name) {
+            return Value::Field(
+                Box::new(self.new_field(span, FieldType::Scalar(scalar))),
+                None,
+            );
+        }
+        match name {
+            "schema" => self.new_schema(property, Database::DynamoDb, args.first().copied()),
+            "combine" => {
+                let Some(Value::Array(items, _)) = args.first().map(|a| self.expr(*a)) else {
+                    return Value::Unknown;
+                };
+                let schemas: Vec<SchemaId> = items
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Schema(id) => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                let index = self.model.combines.len();
+                self.check_combine_collisions(&schemas, &span);
+                for id in &schemas {
+                    self.model.schemas[id.0].combine = Some(index);
+                }
+                self.model.combines.push(Combine { span, schemas });
+                Value::Combined
+            }
+            "model" => {
+                let (fields, complete) = match args.first().map(|a| self.expr(*a)) {
+                    Some(Value::Object(entries, complete)) => (self.fields(entries), complete),
+                    _ => (Vec::new(), false),
+                };
+                self.model.models.push(Model {
+                    name: Name {
+                        text: String::new(),
+                        span: span.clone(),
+                    },
+                    original_name: None,
+                    span,
+                    fields,
+                    fields_complete: complete,
+                    identifier: None,
+                    auth: None,
+                    schema: None,
+                    secondary_indexes: None,
+                    opaque: false,
+                });
+                Value::Model(ModelId(self.model.models.len() - 1))
+            }
+            "ref" => {
+                let ty = match args.first().map(|a| self.expr(*a)) {
+                    Some(Value::Str { text, span }) if text.complete => FieldType::Ref(Name {
+                        text: text.text,
+                        span,
+                    }),
+                    _ => FieldType::Unknown,
+                };
+                Value::Field(Box::new(self.new_field(span, ty)), None)
+            }
+            "customType" => match args.first().map(|a| self.expr(*a)) {
+                Some(Value::Object(entries, complete)) => Value::CustomType(CustomType {
+                    span,
+                    fields: self.fields(entries),
+                    complete,
+                }),
+                _ => Value::CustomType(CustomType {
+                    span,
+                    fields: Vec::new(),
+                    complete: false,
+                }),
+            },
+            "enum" => {
+                let (values, complete) = match args.first().map(|a| self.expr(*a)) {
+                    Some(Value::Array(items, complete)) => {
+                        let mut all = complete;
+                        let values = items
+                            .into_iter()
+                            .filter_map(|v| match v {
+                                Value::Str { text, span } if text.complete => Some(Name {
+                                    text: text.text,
+                                    span,
+                                }),
+                                _ => {
+                                    all = false;
+                                    None
+                                }
+                            })
+                            .collect();
+                        (values, all)
+                    }
+                    _ => (Vec::new(), false),
+                };
+                Value::Enum(EnumDef {
+                    span,
+                    values,
+                    complete,
+                })
+            }
+            "hasOne" | "hasMany" | "belongsTo" => {
+                let kind = match name {
+                    "hasOne" => RelationshipKind::HasOne,
+                    "hasMany" => RelationshipKind::HasMany,
+                    _ => RelationshipKind::BelongsTo,
+                };
+                let target = match args.first().map(|a| self.expr(*a)) {
+                    Some(Value::Str { text, span }) if text.complete => Some(Name {
+                        text: text.text,
+                        span,
+                    }),
+                    _ => None,
+                };
+                let (references, references_complete) = match args.get(1).map(|a| self.expr(*a)) {
+                    Some(Value::Str { text, span }) if text.complete => (
+                        vec![Name {
+                            text: text.text,
+                            span,
+                        }],
+                        true,
+                    ),
+                    Some(Value::Array(items, complete)) => {
+                        let mut all = complete;
+                        let names = items
+                            .into_iter()
+                            .filter_map(|v| match v {
+                                Value::Str { text, span } if text.complete => Some(Name {
+                                    text: text.text,
+                                    span,
+                                }),
+                                _ => {
+                                    all = false;
+                                    None
+                                }
+                            })
+                            .collect();
+                        (names, all)
+                    }
+                    _ => (Vec::new(), false),
+                };
+                let ty = FieldType::Relationship(Relationship {
+                    kind,
+                    target,
+                    references,
+                    references_complete,
+                });
+                Value::Field(Box::new(self.new_field(span, ty)), None)
+            }
+            "query" | "mutation" | "subscription" => {
+                let kind = match name {
+                    "query" => OperationKind::Query,
+                    "mutation" => OperationKind::Mutation,
+                    _ => OperationKind::Subscription,
+                };
+                Value::Operation(Box::new(Operation {
+                    kind,
+                    span,
+                    arguments: None,
+                    arguments_complete: true,
+                    returns: None,
+                    auth: None,
+                    handlers: None,
+                    handlers_complete: true,
+                    sources: None,
+                }))
+            }
+            "conversation" | "generation" => {
+                for arg in args {
+                    self.expr(*arg);
+                }
+                Value::Ai
+            }
+            _ => {
+                for arg in args {
+                    self.expr(*arg);
+                }
+                Value::Unknown
+            }
+        }
+    }
+
+    fn check_combine_collisions(&mut self, schemas: &[SchemaId], span: &Span) {
+        let mut seen: HashMap<&str, SchemaId> = HashMap::new();
+        let mut collisions = Vec::new();
+        for &id in schemas {
+            for entry in &self.model.schemas[id.0].entries {
+                if let Some(&other) = seen.get(entry.name.text.as_str())
+                    && other != id
+                {
+                    collisions.push(entry.name.text.clone());
+                }
+                seen.insert(&entry.name.text, id);
+            }
+        }
+        if let Some(name) = collisions.first() {
+            self.report_span(
+                span.clone(),
+                "combine-name-collision",
+                format!(
+                    "The schemas you are attempting to combine have a name collision. Please remove or rename {name}."
+                ),
+            );
+        }
+    }
+
+    fn new_field(&self, span: Span, ty: FieldType) -> Field {
+        Field {
+            name: Name {
+                text: String::new(),
+                span: span.clone(),
+            },
+            ty,
+            required: false,
+            array: false,
+            list_required: false,
+            default: None,
+            auth: None,
+            span,
+        }
+    }
+
+    /// The fields of an object literal passed to `a.model`, `a.customType` or `.arguments`.
+    fn fields(&mut self, entries: Vec<(Name, Value<'s>)>) -> Vec<Field> {
+        entries
+            .into_iter()
+            .map(|(name, value)| {
+                let mut field = match value {
+                    Value::Field(field, _) => *field,
+                    Value::Enum(e) => self.new_field(e.span.clone(), FieldType::Enum(e)),
+                    Value::CustomType(t) => {
+                        self.new_field(t.span.clone(), FieldType::CustomType(t))
+                    }
+                    _ => self.new_field(name.span.clone(), FieldType::Unknown),
+                };
+                field.name = name;
+                field
+            })
+            .collect()
+    }
+
+    fn handler(&mut self, property: Node<'s>, name: &str, args: &[Node<'s>]) -> Value<'s> {
+        let span = self.span(property);
+        let arg = args.first().map(|a| (*a, self.expr(*a)));
+        let handler = match name {
+            "inlineSql" => Handler::InlineSql {
+                span,
+                argument: arg.as_ref().map(|(n, _)| self.span(*n)),
+                sql: match arg {
+                    Some((_, Value::Str { text, .. })) => Some(text),
+                    _ => None,
+                },
+            },
+            "sqlReference" => {
+                let path = match arg {
+                    Some((_, Value::Str { text, span })) if text.complete => Some(Name {
+                        text: text.text,
+                        span,
+                    }),
+                    _ => None,
+                };
+                let resolved = path.as_ref().map(|p| {
+                    let written = Path::new(&p.text);
+                    if written.is_absolute() {
+                        written.to_path_buf()
+                    } else {
+                        let dir = self
+                            .sources
+                            .path(self.file)
+                            .parent()
+                            .map(Path::to_path_buf)
+                            .unwrap_or_default();
+                        normalize_path(&dir.join(written))
+                    }
+                });
+                Handler::SqlReference {
+                    span,
+                    path,
+                    resolved,
+                }
+            }
+            "function" => Handler::Function {
+                span,
+                is_async: false,
+            },
+            "custom" => Handler::Custom { span },
+            _ => Handler::Unknown { span },
+        };
+        Value::Handler(handler)
+    }
+
+    fn schema_method(
+        &mut self,
+        id: SchemaId,
+        property: Node<'s>,
+        name: &str,
+        args: &[Node<'s>],
+    ) -> Value<'s> {
+        match name {
+            "authorization" => {
+                let rules = self.auth_rules(property, args.first(), AuthLevel::Schema);
+                self.model.schemas[id.0].auth = Some(rules);
+            }
+            "renameModels" => {
+                let pairs = self.callback(args.first(), Vec::new());
+                match pairs {
+                    Value::Array(items, complete) => {
+                        if !complete {
+                            self.model.schemas[id.0].entries_complete = false;
+                        }
+                        for item in items {
+                            self.rename(id, item);
+                        }
+                    }
+                    _ => self.model.schemas[id.0].entries_complete = false,
+                }
+            }
+            "setAuthorization" => {
+                self.callback(args.first(), vec![Value::Models(id), Value::Schema(id)]);
+            }
+            "setRelationships" => {
+                self.callback(args.first(), vec![Value::Models(id)]);
+            }
+            "addToSchema" | "addQueries" | "addMutations" | "addSubscriptions" => {
+                match args.first().map(|a| self.expr(*a)) {
+                    Some(Value::Object(entries, complete)) => {
+                        if !complete {
+                            self.model.schemas[id.0].entries_complete = false;
+                        }
+                        for (name, value) in entries {
+                            self.add_entry(id, name, value, true);
+                        }
+                    }
+                    _ => self.model.schemas[id.0].entries_complete = false,
+                }
+            }
+            _ => {
+                for arg in args {
+                    self.expr(*arg);
+                }
+                return Value::Unknown;
+            }
+        }
+        Value::Schema(id)
+    }
+
+    fn rename(&mut self, schema: SchemaId, pair: Value<'s>) {
+        let Value::Array(items, _) = pair else {
+            self.model.schemas[schema.0].entries_complete = false;
+            return;
+        };
+        let mut items = items.into_iter();
+        let (
+            Some(Value::Str {
+                text: from,
+                span: from_span,
+            }),
+            Some(to),
+        ) = (items.next(), items.next())
+        else {
+            self.model.schemas[schema.0].entries_complete = false;
+            return;
+        };
+        let from = Name {
+            text: from.text,
+            span: from_span,
+        };
+        let Value::Str {
+            text: to,
+            span: to_span,
+        } = to
+        else {
+            self.model.schemas[schema.0].entries_complete = false;
+            return;
+        };
+        let to = Name {
+            text: to.text,
+            span: to_span,
+        };
+        let s = &self.model.schemas[schema.0];
+        let Some(position) = s.entries.iter().position(|e| e.name.text == from.text) else {
+            if s.entries_complete {
+                self.report_span(
+                    from.span.clone(),
+                    "rename-unknown-model",
+                    format!(
+                        "Invalid renameModels call. {} is not defined in the schema",
+                        from.text
+                    ),
+                );
+            }
+            return;
+        };
+        if to.text.is_empty() {
+            self.report_span(
+                to.span.clone(),
+                "rename-empty-name",
+                "Invalid renameModels call. New name must be a non-empty string. Received: \"\""
+                    .to_owned(),
+            );
+            return;
+        }
+        let s = &mut self.model.schemas[schema.0];
+        let entry = &mut s.entries[position];
+        let old_name = std::mem::replace(&mut entry.name, to.clone());
+        if let TypeDef::Model(id) = entry.def {
+            let model = &mut self.model.models[id.0];
+            if model.original_name.is_none() {
+                model.original_name = Some(old_name);
+            }
+            model.name = to.clone();
+        }
+        s.renames.push(Rename { from, to });
+    }
+
+    fn model_method(
+        &mut self,
+        id: ModelId,
+        property: Node<'s>,
+        name: &str,
+        args: &[Node<'s>],
+    ) -> Value<'s> {
+        match name {
+            "identifier" => {
+                let span = self.span(property);
+                let identifier = match args.first().map(|a| self.expr(*a)) {
+                    Some(Value::Array(items, complete)) => {
+                        let mut all = complete;
+                        let fields = items
+                            .into_iter()
+                            .filter_map(|v| match v {
+                                Value::Str { text, span } if text.complete => Some(Name {
+                                    text: text.text,
+                                    span,
+                                }),
+                                _ => {
+                                    all = false;
+                                    None
+                                }
+                            })
+                            .collect();
+                        Identifier {
+                            span,
+                            fields,
+                            complete: all,
+                        }
+                    }
+                    _ => Identifier {
+                        span,
+                        fields: Vec::new(),
+                        complete: false,
+                    },
+                };
+                self.model.models[id.0].identifier = Some(identifier);
+            }
+            "authorization" => {
+                let rules = self.auth_rules(property, args.first(), AuthLevel::Model);
+                self.model.models[id.0].auth = Some(rules);
+            }
+            "secondaryIndexes" => {
+                self.model.models[id.0].secondary_indexes = Some(self.span(property));
+            }
+            "relationships" => match args.first().map(|a| self.expr(*a)) {
+                Some(Value::Object(entries, complete)) => {
+                    let fields = self.fields(entries);
+                    let model = &mut self.model.models[id.0];
+                    for field in fields {
+                        model.fields.retain(|f| f.name.text != field.name.text);
+                        model.fields.push(field);
+                    }
+                    model.fields_complete &= complete;
+                }
+                _ => self.model.models[id.0].fields_complete = false,
+            },
+            _ => {
+                for arg in args {
+                    self.expr(*arg);
+                }
+            }
+        }
+        Value::Model(id)
+    }
+
+    fn field_method(
+        &mut self,
+        mut field: Field,
+        last: Option<&'static str>,
+        property: Node<'s>,
+        name: &str,
+        args: &[Node<'s>],
+    ) -> Value<'s> {
+        let method: &'static str = match name {
+            "required" => {
+                let list = match field.ty {
+                    FieldType::Ref(_) => field.array,
+                    _ => last == Some("array"),
+                };
+                if list {
+                    field.list_required = true;
+                } else {
+                    field.required = true;
+                }
+                "required"
+            }
+            "valueRequired" => {
+                field.required = true;
+                "valueRequired"
+            }
+            "array" => {
+                field.array = true;
+                "array"
+            }
+            "default" => {
+                field.default = Some(FieldDefault {
+                    span: self.span(property),
+                    has_value: !args.is_empty(),
+                });
+                "default"
+            }
+            "authorization" => {
+                let level = AuthLevel::Field;
+                field.auth = Some(self.auth_rules(property, args.first(), level));
+                "authorization"
+            }
+            _ => {
+                for arg in args {
+                    self.expr(*arg);
+                }
+                "other"
+            }
+        };
+        Value::Field(Box::new(field), Some(method))
+    }
+
+    fn operation_method(
+        &mut self,
+        mut op: Operation,
+        property: Node<'s>,
+        name: &str,
+        args: &[Node<'s>],
+    ) -> Value<'s> {
+        match name {
+            "arguments" => match args.first().map(|a| self.expr(*a)) {
+                Some(Value::Object(entries, complete)) => {
+                    op.arguments = Some(self.fields(entries));
+                    op.arguments_complete = complete;
+                }
+                _ => {
+                    op.arguments = Some(Vec::new());
+                    op.arguments_complete = false;
+                }
+            },
+            "returns" => {
+                let span = self.span(property);
+                op.returns = Some(match args.first().map(|a| self.expr(*a)) {
+                    Some(Value::Field(field, _)) => Returns {
+                        ty: field.ty,
+                        array: field.array,
+                        required: field.required || field.list_required,
+                        span,
+                    },
+                    Some(Value::CustomType(t)) => Returns {
+                        ty: FieldType::CustomType(t),
+                        array: false,
+                        required: false,
+                        span,
+                    },
+                    Some(Value::Enum(e)) => Returns {
+                        ty: FieldType::Enum(e),
+                        array: false,
+                        required: false,
+                        span,
+                    },
+                    _ => Returns {
+                        ty: FieldType::Unknown,
+                        array: false,
+                        required: false,
+                        span,
+                    },
+                });
+            }
+            "authorization" => {
+                let level = if op.kind == OperationKind::Conversation {
+                    AuthLevel::Conversation
+                } else {
+                    AuthLevel::Operation
+                };
+                op.auth = Some(self.auth_rules(property, args.first(), level));
+            }
+            "handler" => match args.first().map(|a| self.expr(*a)) {
+                Some(Value::Handler(h)) => op.handlers = Some(vec![h]),
+                Some(Value::Array(items, complete)) => {
+                    let mut all = complete;
+                    let handlers = items
+                        .into_iter()
+                        .filter_map(|v| match v {
+                            Value::Handler(h) => Some(h),
+                            _ => {
+                                all = false;
+                                None
+                            }
+                        })
+                        .collect();
+                    op.handlers = Some(handlers);
+                    op.handlers_complete = all;
+                }
+                _ => {
+                    op.handlers = Some(vec![Handler::Unknown {
+                        span: self.span(property),
+                    }]);
+                    op.handlers_complete = false;
+                }
+            },
+            "for" => {
+                for arg in args {
+                    self.expr(*arg);
+                }
+                op.sources = Some(self.span(property));
+            }
+            _ => {
+                for arg in args {
+                    self.expr(*arg);
+                }
+            }
+        }
+        Value::Operation(Box::new(op))
+    }
+
+    // ----- authorization -----
+
+    fn auth_rules(
+        &mut self,
+        property: Node<'s>,
+        callback: Option<&Node<'s>>,
+        level: AuthLevel,
+    ) -> AuthRules {
+        let span = self.span(property);
+        let result = self.callback(callback, vec![Value::Allow(level)]);
+        let (rules, complete) = match result {
+            Value::Rule(rule) => (vec![rule], true),
+            Value::Array(items, complete) => {
+                let mut all = complete;
+                let rules = items
+                    .into_iter()
+                    .filter_map(|v| match v {
+                        Value::Rule(rule) => Some(rule),
+                        _ => {
+                            all = false;
+                            None
+                        }
+                    })
+                    .collect();
+                (rules, all)
+            }
+            _ => (Vec::new(), false),
+        };
+        AuthRules {
+            span,
+            rules,
+            complete,
+        }
+    }
+
+    fn allow(
+        &mut self,
+        level: AuthLevel,
+        property: Node<'s>,
+        name: &str,
+        args: &[Node<'s>],
+    ) -> Value<'s> {
+        let values: Vec<Value<'s>> = args.iter().map(|a| self.expr(*a)).collect();
+        let builder = self.name(property);
+        let allowed: &[&str] = match level {
+            AuthLevel::Schema => &[
+                "publicApiKey",
+                "guest",
+                "authenticated",
+                "owner",
+                "ownerDefinedIn",
+                "ownersDefinedIn",
+                "group",
+                "groups",
+                "groupDefinedIn",
+                "groupsDefinedIn",
+                "custom",
+                "resource",
+            ],
+            AuthLevel::Model | AuthLevel::Field => &[
+                "publicApiKey",
+                "guest",
+                "authenticated",
+                "owner",
+                "ownerDefinedIn",
+                "ownersDefinedIn",
+                "group",
+                "groups",
+                "groupDefinedIn",
+                "groupsDefinedIn",
+                "custom",
+            ],
+            AuthLevel::Operation => &[
+                "publicApiKey",
+                "guest",
+                "authenticated",
+                "group",
+                "groups",
+                "custom",
+            ],
+            AuthLevel::Conversation => &["owner"],
+        };
+        if !allowed.contains(&name) {
+            let known = [
+                "publicApiKey",
+                "guest",
+                "authenticated",
+                "owner",
+                "ownerDefinedIn",
+                "ownersDefinedIn",
+                "group",
+                "groups",
+                "groupDefinedIn",
+                "groupsDefinedIn",
+                "custom",
+                "resource",
+            ];
+            if known.contains(&name) {
+                self.report(
+                    property,
+                    "auth-builder-not-allowed",
+                    format!("allow.{name} is not a function"),
+                );
+            }
+            return Value::Unknown;
+        }
+        let as_name = |v: &Value<'s>| match v {
+            Value::Str { text, span } if text.complete => Some(Name {
+                text: text.text.clone(),
+                span: span.clone(),
+            }),
+            _ => None,
+        };
+        let mut complete = true;
+        let (field, provider) = match name {
+            "ownerDefinedIn" | "ownersDefinedIn" | "groupDefinedIn" | "groupsDefinedIn" => {
+                let field = values.first().and_then(as_name);
+                complete &= field.is_some();
+                (field, values.get(1).and_then(as_name))
+            }
+            "group" | "groups" => (None, values.get(1).and_then(as_name)),
+            "resource" => (None, None),
+            _ => (None, values.first().and_then(as_name)),
+        };
+        let provider_index = match name {
+            "ownerDefinedIn" | "ownersDefinedIn" | "groupDefinedIn" | "groupsDefinedIn"
+            | "group" | "groups" => 1,
+            _ => 0,
+        };
+        if name != "resource"
+            && values
+                .get(provider_index)
+                .is_some_and(|p| !matches!(p, Value::Str { .. }))
+        {
+            complete = false;
+        }
+        if let Some(p) = &provider {
+            let valid: Option<&[&str]> = match name {
+                "authenticated" => Some(&["userPools", "oidc", "identityPool"]),
+                "owner" | "ownerDefinedIn" | "ownersDefinedIn" => Some(&["userPools", "oidc"]),
+                _ => None,
+            };
+            if let Some(valid) = valid
+                && !valid.contains(&p.text.as_str())
+            {
+                self.report_span(
+                    p.span.clone(),
+                    "invalid-auth-provider",
+                    format!("Invalid provider ({}) given!", p.text),
+                );
+            }
+        }
+        Value::Rule(AuthRule {
+            builder,
+            provider,
+            field,
+            operations: None,
+            to_span: None,
+            complete,
+        })
+    }
+
+    fn rule_method(
+        &mut self,
+        mut rule: AuthRule,
+        property: Node<'s>,
+        name: &str,
+        args: &[Node<'s>],
+    ) -> Value<'s> {
+        match name {
+            "to" => {
+                rule.to_span = Some(self.span(property));
+                match args.first().map(|a| self.expr(*a)) {
+                    Some(Value::Array(items, complete)) => {
+                        let mut all = complete;
+                        rule.operations = Some(
+                            items
+                                .into_iter()
+                                .filter_map(|v| match v {
+                                    Value::Str { text, span } if text.complete => Some(Name {
+                                        text: text.text,
+                                        span,
+                                    }),
+                                    _ => {
+                                        all = false;
+                                        None
+                                    }
+                                })
+                                .collect(),
+                        );
+                        rule.complete &= all;
+                    }
+                    _ => rule.complete = false,
+                }
+            }
+            _ => {
+                for arg in args {
+                    self.expr(*arg);
+                }
+            }
+        }
+        Value::Rule(rule)
+    }
+
+    // ----- helpers -----
+
+    fn mark_opaque(&mut self, value: &Value<'s>) {
+        match value {
+            Value::Schema(id) | Value::Models(id) => self.model.schemas[id.0].opaque = true,
+            Value::Model(id) | Value::ModelOf(id) => self.model.models[id.0].opaque = true,
+            Value::Object(entries, _) => {
+                for (_, v) in entries {
+                    self.mark_opaque(v);
+                }
+            }
+            Value::Array(items, _) => {
+                for v in items {
+                    self.mark_opaque(v);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn node_text(&self, node: Node<'s>) -> &'s str {
+        let text: &'s str = self.sources.text(self.file_of(node));
+        text.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// The file a node belongs to: the file being evaluated. Closures restore their own file
+    /// before their nodes are read.
+    fn file_of(&self, _node: Node<'s>) -> FileId {
+        self.file
+    }
+
+    fn span(&self, node: Node<'s>) -> Span {
+        Span {
+            file: self.file,
+            range: node.byte_range(),
+        }
+    }
+
+    fn name(&self, node: Node<'s>) -> Name {
+        Name {
+            text: self.node_text(node).to_owned(),
+            span: self.span(node),
+        }
+    }
+
+    fn report(&mut self, node: Node<'s>, code: &'static str, message: String) {
+        let span = self.span(node);
+        self.report_span(span, code, message);
+    }
+
+    fn report_span(&mut self, span: Span, code: &'static str, message: String) {
+        let diagnostic = ModelDiagnostic {
+            span,
+            code,
+            message,
+            error: true,
+        };
+        if !self.model.diagnostics.contains(&diagnostic) {
+            self.model.diagnostics.push(diagnostic);
+        }
+    }
+}
+
+fn upsert<'t>(entries: &mut Vec<(Name, Value<'t>)>, key: Name, value: Value<'t>) {
+    entries.retain(|(k, _)| k.text != key.text);
+    entries.push((key, value));
+}
+
+fn descendants_of_kind<'t>(node: Node<'t>, kind: &'static str) -> impl Iterator<Item = Node<'t>> {
+    let mut found = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == kind {
+            found.push(n);
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    found.into_iter()
+}
+
+/// The value of a module specifier or key written as a string literal (quotes removed).
+fn string_literal_text(text: &str) -> String {
+    let trimmed = text.trim();
+    let unquoted = trimmed
+        .strip_prefix(['"', '\'', '`'])
+        .and_then(|t| t.strip_suffix(['"', '\'', '`']))
+        .unwrap_or(trimmed);
+    unquoted.to_owned()
+}
+
+/// Decodes one JavaScript escape sequence (including its backslash).
+fn decode_escape(text: &str) -> String {
+    let body = text.strip_prefix('\\').unwrap_or(text);
+    let mut chars = body.chars();
+    match chars.next() {
+        Some('n') => "\n".into(),
+        Some('t') => "\t".into(),
+        Some('r') => "\r".into(),
+        Some('b') => "\u{8}".into(),
+        Some('f') => "\u{c}".into(),
+        Some('v') => "\u{b}".into(),
+        Some('0') if body.len() == 1 => "\0".into(),
+        Some('\n' | '\r' | '\u{2028}' | '\u{2029}') => String::new(),
+        Some('x') => u32::from_str_radix(chars.as_str(), 16)
+            .ok()
+            .and_then(char::from_u32)
+            .map(String::from)
+            .unwrap_or_default(),
+        Some('u') => {
+            let digits = chars.as_str().trim_start_matches('{').trim_end_matches('}');
+            u32::from_str_radix(digits, 16)
+                .ok()
+                .and_then(char::from_u32)
+                .map(String::from)
+                .unwrap_or_default()
+        }
+        Some(c) => c.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Removes `.` and `..` components without touching the disk.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

@@ -1,0 +1,30 @@
+//! Syntax layer of schemals: text positions, TypeScript parsing with tree-sitter, and the schema
+//! model read out of the syntax trees.
+//!
+//! Architecture invariant: this crate knows nothing of databases, SQL analysis or LSP. Parsing
+//! never fails: broken text gives a tree with error nodes, and the model of what could be read.
+
+pub mod dump;
+pub mod eval;
+pub mod model;
+pub mod source_map;
+pub mod text;
+
+pub use tree_sitter::{InputEdit, Point, Tree};
+
+/// Parses TypeScript. A UTF-8 byte order mark is blanked for the parser (same length, so byte
+/// offsets stay those of the file). Returns `None` only if tree-sitter gives up, which it does
+/// not on any input in practice.
+pub fn parse_typescript(text: &str, old_tree: Option<&Tree>) -> Option<Tree> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .ok()?;
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            let blanked = format!("   {rest}");
+            parser.parse(&blanked, old_tree)
+        }
+        None => parser.parse(text, old_tree),
+    }
+}

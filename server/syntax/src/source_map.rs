@@ -1,0 +1,163 @@
+//! Text assembled from pieces of a host file (string literals, escapes, `+` concatenation), with a
+//! map from every byte of the assembled text back to the host file.
+
+use crate::text::TextRange;
+
+/// One run of the assembled text and the host bytes it came from. A verbatim run has equal
+/// lengths on both sides; an escape sequence maps its decoded bytes to the whole escape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Piece {
+    text: TextRange,
+    host: TextRange,
+    verbatim: bool,
+}
+
+/// A string value read from source, with where each of its bytes came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MappedText {
+    pub text: String,
+    pieces: Vec<Piece>,
+    /// False when part of the value could not be known (a `${}` substitution, a variable): checks
+    /// that need the whole text must then stay quiet.
+    pub complete: bool,
+}
+
+impl MappedText {
+    pub fn new() -> MappedText {
+        MappedText {
+            text: String::new(),
+            pieces: Vec::new(),
+            complete: true,
+        }
+    }
+
+    /// Appends `text`, copied byte for byte from `host_start..` in the host file.
+    pub fn push_verbatim(&mut self, text: &str, host_start: usize) {
+        if text.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.pieces.push(Piece {
+            text: start..self.text.len(),
+            host: host_start..host_start + text.len(),
+            verbatim: true,
+        });
+    }
+
+    /// Appends the decoded value of an escape sequence written at `host` in the host file.
+    pub fn push_escape(&mut self, decoded: &str, host: TextRange) {
+        let start = self.text.len();
+        self.text.push_str(decoded);
+        self.pieces.push(Piece {
+            text: start..self.text.len(),
+            host,
+            verbatim: false,
+        });
+    }
+
+    /// Appends another mapped text (string concatenation).
+    pub fn append(&mut self, other: &MappedText) {
+        let shift = self.text.len();
+        self.text.push_str(&other.text);
+        self.pieces.extend(other.pieces.iter().map(|p| Piece {
+            text: p.text.start + shift..p.text.end + shift,
+            host: p.host.clone(),
+            verbatim: p.verbatim,
+        }));
+        self.complete &= other.complete;
+    }
+
+    /// Host offset of the byte at `offset` in the text (for a range start).
+    fn host_start(&self, offset: usize) -> Option<usize> {
+        let piece = self.piece_at(offset)?;
+        Some(if piece.verbatim {
+            piece.host.start + (offset - piece.text.start)
+        } else {
+            piece.host.start
+        })
+    }
+
+    /// Host offset just after the byte before `offset` (for a range end).
+    fn host_end(&self, offset: usize) -> Option<usize> {
+        let last = offset.checked_sub(1)?;
+        let piece = self.piece_at(last)?;
+        Some(if piece.verbatim {
+            piece.host.start + (offset - piece.text.start)
+        } else {
+            piece.host.end
+        })
+    }
+
+    fn piece_at(&self, offset: usize) -> Option<&Piece> {
+        let i = self
+            .pieces
+            .partition_point(|p| p.text.end <= offset)
+            .min(self.pieces.len().checked_sub(1)?);
+        let piece = self.pieces.get(i)?;
+        piece.text.contains(&offset).then_some(piece)
+    }
+
+    /// Maps a range of the assembled text to the host file. An empty range maps to an empty host
+    /// range at the mapped position; a range past the end clamps to the last byte. Ranges that
+    /// span two literals joined by `+` cover the operator between them, as the user sees it.
+    pub fn to_host(&self, range: TextRange) -> Option<TextRange> {
+        let len = self.text.len();
+        if self.pieces.is_empty() {
+            return None;
+        }
+        if range.end <= range.start {
+            let at = if range.start < len {
+                self.host_start(range.start)?
+            } else {
+                self.host_end(len)?
+            };
+            return Some(at..at);
+        }
+        let start = range.start.min(len.saturating_sub(1));
+        let end = range.end.clamp(start + 1, len.max(start + 1));
+        let host_start = self.host_start(start)?;
+        let host_end = self.host_end(end.min(len))?;
+        Some(host_start..host_end.max(host_start))
+    }
+
+    /// Maps a host offset into the assembled text, if that byte is part of it.
+    pub fn from_host(&self, host_offset: usize) -> Option<usize> {
+        self.pieces.iter().find_map(|p| {
+            if p.host.contains(&host_offset) || p.host.end == host_offset {
+                Some(if p.verbatim {
+                    p.text.start + (host_offset - p.host.start)
+                } else {
+                    p.text.start
+                })
+            } else {
+                None
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_verbatim_escapes_and_concatenation() {
+        // host: 'ab\ncd' + "ef"
+        //       0123456789012345
+        let mut left = MappedText::new();
+        left.push_verbatim("ab", 1);
+        left.push_escape("\n", 3..5);
+        left.push_verbatim("cd", 5);
+        let mut right = MappedText::new();
+        right.push_verbatim("ef", 11);
+        left.append(&right);
+        assert_eq!(left.text, "ab\ncdef");
+        assert_eq!(left.to_host(0..2), Some(1..3));
+        assert_eq!(left.to_host(2..3), Some(3..5));
+        assert_eq!(left.to_host(3..5), Some(5..7));
+        assert_eq!(left.to_host(4..6), Some(6..12));
+        assert_eq!(left.to_host(7..7), Some(13..13));
+        assert_eq!(left.from_host(11), Some(5));
+    }
+}

@@ -1,0 +1,203 @@
+//! Text positions. Inside schemals every offset is a byte offset into the file's text; the
+//! conversion to LSP's (line, UTF-16 column) happens only at the edge, through [`LineIndex`].
+
+use std::ops::Range;
+
+/// A byte range in one file's text.
+pub type TextRange = Range<usize>;
+
+/// A zero-based line and a column in UTF-16 code units, as LSP counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub character: u32,
+}
+
+/// Line starts of a text, for converting between byte offsets and [`LineCol`].
+///
+/// Lines end at `\n`; a `\r` before it belongs to the line break. Only `\n` and `\r\n` (and a lone
+/// `\r`, as LSP allows) break lines: U+2028 and friends do not, as in LSP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset where zero-based `line` starts, or the text's length past the last line.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// The zero-based line holding byte `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
+    /// Byte range of `line` without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> TextRange {
+        let start = self.line_start(line);
+        let mut end = self.line_start(line + 1).max(start);
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// LSP position of byte `offset`. An offset inside a character counts from that character's start.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        let character = text
+            .get(start..offset)
+            .map(|s| s.chars().map(char::len_utf16).sum::<usize>())
+            .unwrap_or(0);
+        LineCol {
+            line: line as u32,
+            character: character as u32,
+        }
+    }
+
+    /// Byte offset of an LSP position. Positions past the end of a line clamp to the line's end,
+    /// lines past the end clamp to the text's end, and a column inside a surrogate pair clamps to
+    /// the character's start: a bad client position never panics.
+    pub fn offset(&self, text: &str, position: LineCol) -> usize {
+        let line = position.line as usize;
+        if line >= self.line_starts.len() {
+            return text.len();
+        }
+        let range = self.line_range(text, line);
+        let mut remaining = position.character as usize;
+        let mut offset = range.start;
+        for c in text.get(range.clone()).unwrap_or("").chars() {
+            let width = c.len_utf16();
+            if remaining < width {
+                break;
+            }
+            remaining -= width;
+            offset += c.len_utf8();
+        }
+        offset
+    }
+}
+
+/// The largest char boundary not after `offset`.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs_and_cjk() {
+        let text = "a😀b\r\n東京 x\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 3);
+        let b = text.find('b').unwrap();
+        assert_eq!(
+            index.line_col(text, b),
+            LineCol {
+                line: 0,
+                character: 3
+            }
+        );
+        let x = text.find('x').unwrap();
+        assert_eq!(
+            index.line_col(text, x),
+            LineCol {
+                line: 1,
+                character: 3
+            }
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                LineCol {
+                    line: 1,
+                    character: 3
+                }
+            ),
+            x
+        );
+        // Inside the surrogate pair: clamps to the emoji's start.
+        assert_eq!(
+            index.offset(
+                text,
+                LineCol {
+                    line: 0,
+                    character: 2
+                }
+            ),
+            1
+        );
+        // Past the end of the line: the line's end, before "\r\n".
+        assert_eq!(
+            index.offset(
+                text,
+                LineCol {
+                    line: 0,
+                    character: 99
+                }
+            ),
+            b + 1
+        );
+        // Past the last line: the end of the text.
+        assert_eq!(
+            index.offset(
+                text,
+                LineCol {
+                    line: 9,
+                    character: 0
+                }
+            ),
+            text.len()
+        );
+    }
+
+    #[test]
+    fn offsets_inside_a_character_round_down() {
+        let text = "é";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            index.line_col(text, 1),
+            LineCol {
+                line: 0,
+                character: 0
+            }
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! Agreement with Amplify: every example and every fixture case goes through the real
+//! `@aws-amplify/data-schema` transform (`../shared/amplify/oracle`). Valid examples and `accepts`
+//! fixtures must transform; `rejects` fixtures must fail with the message schemals reports; the
+//! other error fixtures document why the transform cannot see them (deploy, runtime, catalog).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use schemals_e2e::repo_root;
+
+fn shared_dir() -> PathBuf {
+    std::env::var_os("SCHEMALS_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            repo_root()
+                .parent()
+                .expect("parent of the repository")
+                .join("shared")
+        })
+}
+
+#[test]
+fn amplify_agrees_with_every_fixture_and_example() {
+    let shared = shared_dir();
+    let setup = shared.join("amplify/oracle/setup.sh");
+    assert!(
+        setup.exists(),
+        "the Amplify oracle is missing at {} (set SCHEMALS_SHARED to the folder holding amplify/oracle)",
+        setup.display()
+    );
+    let oracle_home = repo_root().join(".oracle");
+    let status = Command::new("bash")
+        .arg(&setup)
+        .env("ORACLE_HOME", &oracle_home)
+        .current_dir(repo_root())
+        .status()
+        .expect("run the oracle setup");
+    assert!(status.success(), "oracle setup failed");
+    let output = Command::new("bash")
+        .arg(repo_root().join("tests/oracle/run-fixtures.sh"))
+        .env("ORACLE_HOME", &oracle_home)
+        .env("SCHEMALS_SHARED", &shared)
+        .current_dir(repo_root())
+        .output()
+        .expect("run the oracle over the fixtures");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "Amplify disagrees with some fixtures:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains(" passed, 0 failed"),
+        "unexpected oracle report:\n{stdout}"
+    );
+}
