@@ -51,7 +51,7 @@ impl std::fmt::Display for Expected {
             self.path,
             self.line + 1,
             self.start + 1,
-            self.end + 1,
+            self.end.saturating_add(1),
             self.severity,
             self.code,
             self.message
@@ -64,41 +64,41 @@ fn utf16_columns(line: &str, chars: usize) -> u32 {
     line.chars().take(chars).map(|c| c.len_utf16() as u32).sum()
 }
 
-/// Reads annotation lines: a comment (`//` or `--`) of carets under the marked characters of
-/// the nearest preceding non-annotation line, then `severity[code]: message`.
+/// Reads annotation lines under the line they mark (the nearest preceding non-annotation line):
+/// a comment (`//` or `--`) of carets under the marked characters, then `severity[code]: message`;
+/// or `//@@ TOKEN severity[code]: message`, which marks the first `TOKEN` of that line.
 pub fn parse_annotations(rel_path: &str, text: &str) -> Vec<Expected> {
     let mut out = Vec::new();
     let mut target: Option<(u32, &str)> = None;
     for (number, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let body = trimmed
-            .strip_prefix("//")
-            .or_else(|| trimmed.strip_prefix("--"));
-        let annotation = body.and_then(|b| {
-            let carets_start = line.len() - b.trim_start().len();
-            let rest = &line[carets_start..];
-            let carets = rest.chars().take_while(|&c| c == '^').count();
-            if carets == 0 {
-                return None;
-            }
-            let after = rest[carets..].trim();
-            let (severity, after) = after.split_once('[')?;
-            let (code, message) = after.split_once("]: ")?;
-            Some((
-                line[..carets_start].chars().count(),
-                carets,
-                severity,
-                code,
-                message,
-            ))
-        });
-        match annotation {
-            Some((start_char, len, severity, code, message)) => {
+        match parse_annotation(line) {
+            Some((start, len, severity, code, message)) => {
                 let Some((target_line, target_text)) = target else {
                     panic!(
                         "{rel_path}:{}: annotation without a line above it",
                         number + 1
                     );
+                };
+                let start_char = match start {
+                    Ok(column) => column,
+                    Err(token) => {
+                        // `TOKEN#N` is the N-th occurrence on the line.
+                        let (token, nth) = match token.rsplit_once('#') {
+                            Some((t, n)) if n.parse::<usize>().is_ok() => {
+                                (t, n.parse::<usize>().unwrap_or(1))
+                            }
+                            _ => (token, 1),
+                        };
+                        let Some((byte, _)) =
+                            target_text.match_indices(token).nth(nth.saturating_sub(1))
+                        else {
+                            panic!(
+                                "{rel_path}:{}: `{token}` is not on the line above",
+                                number + 1
+                            );
+                        };
+                        target_text[..byte].chars().count()
+                    }
                 };
                 out.push(Expected {
                     path: rel_path.to_owned(),
@@ -114,6 +114,51 @@ pub fn parse_annotations(rel_path: &str, text: &str) -> Vec<Expected> {
         }
     }
     out
+}
+
+fn split_annotation(after: &str) -> Option<(&str, &str, &str)> {
+    let (severity, after) = after.split_once('[')?;
+    let (code, message) = after.split_once("]: ")?;
+    Some((severity, code, message))
+}
+
+/// The parts of one annotation line: the start column (or the token to find), the length in
+/// characters, severity, code and message.
+#[allow(clippy::type_complexity)]
+fn parse_annotation(line: &str) -> Option<(Result<usize, &str>, usize, &str, &str, &str)> {
+    let trimmed = line.trim_start();
+    let body = trimmed
+        .strip_prefix("//")
+        .or_else(|| trimmed.strip_prefix("--"))?;
+    if let Some(rest) = body.strip_prefix("@@ ") {
+        // The token runs up to ` severity[`, so it may hold spaces.
+        let at = ["error[", "warning[", "information[", "hint["]
+            .iter()
+            .filter_map(|s| rest.find(&format!(" {s}")))
+            .min()?;
+        let (token, after) = (&rest[..at], &rest[at + 1..]);
+        let (severity, code, message) = split_annotation(after)?;
+        let length = token
+            .rsplit_once('#')
+            .map_or(token, |(t, _)| t)
+            .chars()
+            .count();
+        return Some((Err(token), length, severity, code, message));
+    }
+    let carets_start = line.len() - body.trim_start().len();
+    let rest = &line[carets_start..];
+    let carets = rest.chars().take_while(|&c| c == '^').count();
+    if carets == 0 {
+        return None;
+    }
+    let (severity, code, message) = split_annotation(rest[carets..].trim_start())?;
+    Some((
+        Ok(line[..carets_start].chars().count()),
+        carets,
+        severity,
+        code,
+        message,
+    ))
 }
 
 /// Every file below `dir`, relative, sorted.

@@ -117,15 +117,21 @@ pub struct Column {
     /// `geometry(Point,4326)`, `enum('a','b')`.
     pub data_type: String,
     /// The type's internal name, the key of Amplify's type mapping: PostgreSQL `udt_name`
-    /// (`int4`, `_text`, `timestamptz`, an enum's name), MySQL `DATA_TYPE` (`int`, `varchar`, `enum`).
+    /// (`int4`, `_text`, `timestamptz`, an enum's name; for a domain, its base type's name, while
+    /// `data_type` names the domain), MySQL `DATA_TYPE` (`int`, `varchar`, `enum`).
     pub udt_name: String,
+    /// False for `NOT NULL` columns (PostgreSQL: also for a `NOT NULL` domain).
     pub nullable: bool,
+    /// The default expression as the database prints it, e.g.
+    /// `nextval('events_id_seq'::regclass)`; none for identity and generated columns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    /// Schema of the column's type when it is a user-defined type such as an enum (PostgreSQL).
+    /// Schema of the column's type (a domain's base type) when it is not a built-in one: enums,
+    /// composite types, extension types such as PostGIS `geometry` (PostgreSQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_schema: Option<String>,
-    /// Values of an enum column, in declaration order (MySQL `enum(...)`, or a PostgreSQL enum type).
+    /// Values of an enum column, in declaration order (MySQL `enum(...)`, or a PostgreSQL enum type,
+    /// also behind a domain); empty for enum arrays and MySQL `set(...)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enum_values: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

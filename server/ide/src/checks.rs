@@ -6,7 +6,6 @@
 //! first asks whether the set is complete, and stays quiet when it is not.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use schemals_catalog::Engine;
 use schemals_syntax::model::*;
@@ -26,7 +25,12 @@ pub fn check_project(
         out: Vec::new(),
     };
     for d in &model.diagnostics {
-        cx.push(&d.span, Severity::Error, d.code, d.message.clone());
+        let severity = if d.error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        cx.push(&d.span, severity, d.code, d.message.clone());
     }
     for (i, schema) in model.schemas.iter().enumerate() {
         cx.schema(SchemaId(i), schema);
@@ -144,7 +148,11 @@ impl<'a> Checker<'a> {
         let sql = schema.is_sql();
         let opaque = model.opaque || schema.opaque;
         // Missing authorization.
-        if model.auth.is_none() && schema.auth.is_none() && !opaque {
+        let no_model_rules = match &model.auth {
+            None => true,
+            Some(auth) => auth.rules.is_empty() && auth.complete,
+        };
+        if no_model_rules && schema.auth.is_none() && !opaque {
             if sql {
                 self.warning(
                     &model.name.span,
@@ -192,19 +200,16 @@ impl<'a> Checker<'a> {
                     .iter()
                     .any(|(f, list)| *f == field && *list != is_list);
                 implied.push((field.clone(), is_list));
+                let conflict = format!("Field {field} defined twice with conflicting definitions.");
                 match model.field(&field) {
+                    // Two rules imply the field with different plurality.
+                    _ if conflict_with_rule => self.error(&span, "auth-field-conflict", conflict),
                     None => {
                         if sql && model.fields_complete && !opaque {
                             self.error(
                                 &span,
                                 "auth-field-missing",
                                 format!("Field {field} isn't defined."),
-                            );
-                        } else if conflict_with_rule {
-                            self.error(
-                                &span,
-                                "implicit-field-conflict",
-                                format!("Implicit field {field} conflicts with the explicit field definition."),
                             );
                         }
                     }
@@ -214,22 +219,15 @@ impl<'a> Checker<'a> {
                             FieldType::Unknown => true,
                             _ => false,
                         };
-                        if !compatible || conflict_with_rule {
-                            if sql {
-                                self.error(
-                                    &span,
-                                    "auth-field-conflict",
-                                    format!(
-                                        "Field {field} defined twice with conflicting definitions."
-                                    ),
-                                );
-                            } else {
-                                self.error(
-                                    &span,
-                                    "implicit-field-conflict",
-                                    format!("Implicit field {field} conflicts with the explicit field definition."),
-                                );
-                            }
+                        if compatible {
+                        } else if sql {
+                            self.error(&span, "auth-field-conflict", conflict);
+                        } else {
+                            self.error(
+                                &span,
+                                "implicit-field-conflict",
+                                format!("Implicit field {field} conflicts with the explicit field definition."),
+                            );
                         }
                     }
                 }
@@ -417,9 +415,9 @@ impl<'a> Checker<'a> {
         &mut self,
         sid: SchemaId,
         schema: &Schema,
-        model: &Model,
-        field: &Field,
-        rel: &Relationship,
+        model: &'a Model,
+        field: &'a Field,
+        rel: &'a Relationship,
     ) {
         let Some(target) = &rel.target else { return };
         let sql = schema.is_sql();
@@ -440,88 +438,107 @@ impl<'a> Checker<'a> {
         let Some(TypeDef::Model(target_id)) = def else {
             return;
         };
-        let target_model = self.model.model(*target_id);
-        if !rel.references_complete || !target_model.fields_complete || target_model.opaque {
+        let other = self.model.model(*target_id);
+        if !rel.references_complete || !other.fields_complete || other.opaque || model.opaque {
             return;
         }
-        let refs_list = |refs: &[Name]| {
-            refs.iter()
-                .map(|r| format!("\"{}\"", r.text))
-                .collect::<Vec<_>>()
-                .join(",")
+        // The counterpart: a belongsTo on the other side for hasOne/hasMany, and the reverse.
+        let wanted_back = |back: &Relationship| match rel.kind {
+            RelationshipKind::BelongsTo => back.kind != RelationshipKind::BelongsTo,
+            _ => back.kind == RelationshipKind::BelongsTo,
         };
-        // The reference fields live on the child: the target of hasOne/hasMany, the model itself
-        // for belongsTo.
-        let child = if rel.kind == RelationshipKind::BelongsTo {
-            model
-        } else {
-            target_model
-        };
-        if child.fields_complete && !child.opaque {
-            for reference in &rel.references {
-                if child.field(&reference.text).is_none() {
-                    self.error(
-                        &reference.span,
-                        "relationship-reference-missing",
-                        format!(
-                            "reference field '{}' must be defined on {}.",
-                            reference.text, child.name.text
-                        ),
-                    );
-                }
-            }
-        }
-        if rel.kind == RelationshipKind::BelongsTo {
-            return;
-        }
-        let paired = target_model.fields.iter().any(|f| match &f.ty {
-            FieldType::Relationship(back) => {
-                back.kind == RelationshipKind::BelongsTo
+        let counterpart = other.fields.iter().find_map(|f| match &f.ty {
+            FieldType::Relationship(back)
+                if wanted_back(back)
                     && back
                         .target
                         .as_ref()
                         .is_some_and(|t| t.text == model.name.text)
-                    && (!back.references_complete
-                        || back
-                            .references
-                            .iter()
-                            .map(|r| &r.text)
-                            .eq(rel.references.iter().map(|r| &r.text)))
+                    && back.references_complete
+                    && back
+                        .references
+                        .iter()
+                        .map(|r| &r.text)
+                        .eq(rel.references.iter().map(|r| &r.text)) =>
+            {
+                Some((f, back))
             }
-            _ => false,
+            _ => None,
         });
-        if !paired {
-            let method = rel.kind.method();
-            if sql {
-                self.error(
-                    &field.name.span,
-                    "sql-relationship-unpaired",
-                    format!(
-                        "Error processing @{method} directive on {}.{}. @belongsTo directive with references [{}] was not found in connected model {}",
-                        model.name.text,
-                        field.name.text,
-                        refs_list(&rel.references),
-                        target.text
-                    ),
-                );
+        let method = rel.kind.method();
+        let describe = |owner: &str, f: &Field, r: &Relationship| {
+            let target = r.target.as_ref().map_or("", |t| t.text.as_str());
+            let ty = if r.kind == RelationshipKind::HasMany {
+                format!("[{target}]")
             } else {
-                let list = if rel.kind == RelationshipKind::HasMany {
-                    format!("[{}]", target.text)
+                target.to_owned()
+            };
+            let refs = r
+                .references
+                .iter()
+                .map(|x| format!("'{}'", x.text))
+                .collect::<Vec<_>>()
+                .join(",");
+            format!(
+                "{owner}.{}: {ty} @{}(references: [{refs}])",
+                f.name.text,
+                r.kind.method()
+            )
+        };
+        let other_has_broken_relationship = other.fields.iter().any(|f| {
+            matches!(&f.ty, FieldType::Relationship(r)
+                if r.target.as_ref().is_some_and(|t| self.resolve(sid, &t.text).is_none()))
+        });
+        if counterpart.is_none() && other_has_broken_relationship {
+            // The other side names a type that does not exist: that error is the one to fix.
+            return;
+        }
+        let Some((back_field, back)) = counterpart else {
+            if sql {
+                let message = if rel.kind == RelationshipKind::BelongsTo {
+                    "A 'belongsTo' field should match to a corresponding 'hasMany' or 'hasOne' field".to_owned()
                 } else {
-                    target.text.clone()
+                    let refs = rel
+                        .references
+                        .iter()
+                        .map(|r| format!("\"{}\"", r.text))
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    format!(
+                        "Error processing @{method} directive on {}.{}. @belongsTo directive with references [{refs}] was not found in connected model {}",
+                        model.name.text, field.name.text, target.text
+                    )
                 };
-                let refs = rel
-                    .references
-                    .iter()
-                    .map(|r| format!("'{}'", r.text))
-                    .collect::<Vec<_>>()
-                    .join(",");
+                self.error(&field.span, "sql-relationship-unpaired", message);
+            } else {
                 self.error(
-                    &field.name.span,
+                    &field.span,
                     "relationship-unpaired",
                     format!(
-                        "Unable to find associated relationship definition in {} for {}.{}: {list} @{method}(references: [{refs}])",
-                        target.text, model.name.text, field.name.text
+                        "Unable to find associated relationship definition in {} for {}",
+                        target.text,
+                        describe(&model.name.text, field, rel)
+                    ),
+                );
+            }
+            return;
+        };
+        // Reference fields live on the child (the belongsTo side); reported once, from the parent.
+        if rel.kind == RelationshipKind::BelongsTo || sql {
+            return;
+        }
+        for (i, reference) in back.references.iter().enumerate() {
+            if other.field(&reference.text).is_none() {
+                let _ = i;
+                self.error(
+                    &reference.span,
+                    "relationship-reference-missing",
+                    format!(
+                        "reference field '{}' must be defined on {}. {} <-> {}",
+                        reference.text,
+                        other.name.text,
+                        describe(&model.name.text, field, rel),
+                        describe(&other.name.text, back_field, back)
                     ),
                 );
             }
@@ -602,7 +619,7 @@ impl<'a> Checker<'a> {
                 .collect::<Vec<_>>()
                 .join(",");
             self.error(
-                &key.span,
+                op.handler_span.as_ref().unwrap_or(&key.span),
                 "mixed-handlers",
                 format!("Field handlers must be of the same type. {name} has been configured with [{list}]"),
             );
@@ -693,6 +710,16 @@ impl<'a> Checker<'a> {
                 let Some(sql) = sql.as_ref().filter(|s| s.complete) else {
                     return;
                 };
+                if sql.text.trim().is_empty() {
+                    self.error(
+                        span,
+                        "sql-empty-statement",
+                        format!(
+                            "@sql directive 'statement' argument must not be empty. Check type \"{graphql_type}\" and field \"{name}\"."
+                        ),
+                    );
+                    return;
+                }
                 let Some(engine) = engine else { return };
                 let catalog = self.catalog.filter(|c| c.catalog.engine == engine);
                 let analysis = schemals_sql::analyze(

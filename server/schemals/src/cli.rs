@@ -347,3 +347,19 @@ pub fn introspect(args: &[String]) -> ExitCode {
         }
     }
 }
+
+/// `schemals dump-model [DIR]`: prints the schema model as schemals reads it (for debugging).
+pub fn dump_model(args: &[String]) -> ExitCode {
+    let root = args
+        .first()
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let mut cache = ParseCache::default();
+    let (project, model) = host::load_project(&root, &Overlays::new(), &mut cache);
+    let mut out = String::new();
+    for file in project.files() {
+        out.push_str(&format!("file {}\n", file.path.display()));
+    }
+    out.push_str(&schemals_syntax::dump::dump(&model));
+    write_stdout(&out);
+    ExitCode::SUCCESS
+}

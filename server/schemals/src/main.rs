@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         "serve" | "--stdio" | "lsp" => lsp::run(),
         "check" => cli::check(rest),
         "introspect" => cli::introspect(rest),
+        "dump-model" => cli::dump_model(rest),
         "--version" | "-V" | "version" => {
             cli::write_stdout(&format!("schemals {}\n", env!("CARGO_PKG_VERSION")));
             ExitCode::SUCCESS

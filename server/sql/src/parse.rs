@@ -11,7 +11,7 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
 use crate::resolve::Analyzer;
 use crate::text::PositionMap;
-use crate::{codes, Severity, SqlDiagnostic, StatementInfo, StatementKind, TableRef};
+use crate::{Severity, SqlDiagnostic, StatementInfo, StatementKind, TableRef, codes};
 
 /// sqlparser's own limit on nested expressions and queries; deeper text fails to parse with
 /// "recursion limit exceeded". 50 is sqlparser's default and keeps its recursive descent well within
@@ -25,6 +25,9 @@ const RECURSION_LIMIT: usize = 50;
 const MAX_STATEMENT_TOKENS: usize = 10_000;
 
 type Checked = (Vec<SqlDiagnostic>, Vec<StatementInfo>, Vec<TableRef>);
+
+/// A statement's token index range and what parsing it gave.
+type Parsed = (Range<usize>, Result<Vec<Statement>, ParseFailure>);
 
 pub(crate) fn check(
     sql: &str,
@@ -54,7 +57,7 @@ pub(crate) fn check(
     let ranges = map.index_tokens(&tokens);
     let pieces = split(&tokens);
 
-    let mut parsed: Vec<(Range<usize>, Result<Vec<Statement>, ParseFailure>)> = pieces
+    let mut parsed: Vec<Parsed> = pieces
         .iter()
         .map(|piece| {
             let result = parse_piece(dialect, &tokens[piece.clone()]);
@@ -124,7 +127,10 @@ enum ParseFailure {
     Parser(ParserError),
 }
 
-fn parse_piece(dialect: &dyn Dialect, tokens: &[TokenWithSpan]) -> Result<Vec<Statement>, ParseFailure> {
+fn parse_piece(
+    dialect: &dyn Dialect,
+    tokens: &[TokenWithSpan],
+) -> Result<Vec<Statement>, ParseFailure> {
     let significant = tokens.iter().filter(|t| is_significant(&t.token)).count();
     if significant > MAX_STATEMENT_TOKENS {
         return Err(ParseFailure::TooLong(significant));
@@ -158,7 +164,11 @@ fn split(tokens: &[TokenWithSpan]) -> Vec<Range<usize>> {
         }
     }
     pieces.push(start..tokens.len());
-    pieces.retain(|piece| tokens[piece.clone()].iter().any(|t| is_significant(&t.token)));
+    pieces.retain(|piece| {
+        tokens[piece.clone()]
+            .iter()
+            .any(|t| is_significant(&t.token))
+    });
     pieces
 }
 
@@ -211,26 +221,44 @@ fn failure_diagnostic(
     let significant: Vec<usize> = (0..tokens.len())
         .filter(|&i| is_significant(&tokens[i].token))
         .collect();
+    let found = message.rsplit_once("found: ").map(|(_, found)| found);
     let offending = location.and_then(|location| {
-        significant
+        let k = significant
             .iter()
-            .position(|&i| tokens[i].span.start == location)
+            .position(|&i| tokens[i].span.start == location)?;
+        // Some messages point after the token they name (`SELECT a, FROM t`).
+        let names = |k: usize| {
+            found.is_some_and(|f| {
+                tokens[significant[k]]
+                    .token
+                    .to_string()
+                    .eq_ignore_ascii_case(f)
+            })
+        };
+        Some(if !names(k) && k > 0 && names(k - 1) {
+            k - 1
+        } else {
+            k
+        })
     });
     let at_end = location.is_none() || message.ends_with("found: EOF");
     let range = match (offending, location) {
-        (Some(k), _) => ranges[significant[k]].clone(),
+        (Some(k), _) => placeholder_range(tokens, ranges, significant[k]),
         (None, Some(location)) if !at_end => map
             .offset(location)
             .map_or_else(|| whole.clone(), |start| char_range(sql, start)),
         _ => significant
             .last()
-            .map_or(whole.clone(), |&i| ranges[i].clone()),
+            .map_or(whole.clone(), |&i| placeholder_range(tokens, ranges, i)),
     };
 
     let certain = at_end
         || !parentheses_balance(tokens)
         || starts_without_keyword(tokens, &significant)
-        || offending.is_some_and(|k| dangling_comma(tokens, &significant, k));
+        || offending.is_some_and(|k| {
+            dangling_comma(tokens, &significant, k)
+                || impossible_token(&message, &tokens[significant[k]].token)
+        });
     if certain {
         SqlDiagnostic {
             range,
@@ -252,21 +280,112 @@ fn failure_diagnostic(
 
 /// Splits sqlparser's " at Line: 3, Column: 7" suffix off a message.
 fn split_location(message: &str) -> (String, Option<Location>) {
-    let message = message.strip_prefix("sql parser error: ").unwrap_or(message);
+    let message = message
+        .strip_prefix("sql parser error: ")
+        .unwrap_or(message);
     if let Some(at) = message.rfind(" at Line: ") {
         let rest = &message[at + " at Line: ".len()..];
         if let Some((line, column)) = rest.split_once(", Column: ")
             && let (Ok(line), Ok(column)) = (line.parse(), column.parse())
         {
-            return (clean_message(&message[..at]), Some(Location { line, column }));
+            return (
+                clean_message(&message[..at]),
+                Some(Location { line, column }),
+            );
         }
     }
     (clean_message(message), None)
 }
 
 fn clean_message(message: &str) -> String {
-    let message = message.strip_prefix("sql parser error: ").unwrap_or(message);
-    message.trim().trim_end_matches('.').to_owned()
+    let message = message
+        .strip_prefix("sql parser error: ")
+        .unwrap_or(message);
+    let message = message.trim().trim_end_matches('.');
+    match message.strip_prefix("Expected an expression") {
+        Some(rest) => format!("Expected: an expression{rest}"),
+        None => message.to_owned(),
+    }
+}
+
+/// The range of token `i`, widened to the whole placeholder when it is the name or the colon of a
+/// `:name` (sqlparser reads a placeholder as two tokens).
+fn placeholder_range(tokens: &[TokenWithSpan], ranges: &[Range<usize>], i: usize) -> Range<usize> {
+    let mut range = ranges[i].clone();
+    let adjacent = |a: usize, b: usize| ranges[a].end == ranges[b].start;
+    match tokens[i].token {
+        Token::Word(_) if i > 0 && tokens[i - 1].token == Token::Colon && adjacent(i - 1, i) => {
+            let before_colon =
+                i >= 2 && tokens[i - 2].token == Token::Colon && adjacent(i - 2, i - 1);
+            if !before_colon {
+                range.start = ranges[i - 1].start;
+            }
+        }
+        Token::Colon
+            if i + 1 < tokens.len()
+                && matches!(tokens[i + 1].token, Token::Word(_))
+                && adjacent(i, i + 1) =>
+        {
+            range.end = ranges[i + 1].end;
+        }
+        _ => {}
+    }
+    range
+}
+
+/// A token that can stand where sqlparser stopped in neither database: a clause keyword or a
+/// comparison where an expression or a name must start, or a new statement where the previous one
+/// should have ended (a missing `;`).
+fn impossible_token(message: &str, token: &Token) -> bool {
+    let keyword = match token {
+        Token::Word(w) if w.quote_style.is_none() => w.keyword,
+        _ => Keyword::NoKeyword,
+    };
+    if message.starts_with("Expected: end of statement") {
+        return matches!(keyword, Keyword::SELECT | Keyword::INSERT);
+    }
+    if !(message.starts_with("Expected: an expression")
+        || message.starts_with("Expected: identifier")
+        || message.starts_with("Expected: table name"))
+    {
+        return false;
+    }
+    matches!(
+        token,
+        Token::Eq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq
+            | Token::RParen
+            | Token::Comma
+            | Token::SemiColon
+    ) || matches!(
+        keyword,
+        Keyword::AND
+            | Keyword::OR
+            | Keyword::AS
+            | Keyword::BY
+            | Keyword::ELSE
+            | Keyword::END
+            | Keyword::EXCEPT
+            | Keyword::FROM
+            | Keyword::GROUP
+            | Keyword::HAVING
+            | Keyword::INTERSECT
+            | Keyword::INTO
+            | Keyword::JOIN
+            | Keyword::LIMIT
+            | Keyword::ON
+            | Keyword::ORDER
+            | Keyword::RETURNING
+            | Keyword::SELECT
+            | Keyword::THEN
+            | Keyword::UNION
+            | Keyword::WHEN
+            | Keyword::WHERE
+    )
 }
 
 /// The range of the character starting at `start` (empty at the end of the text).
@@ -308,14 +427,16 @@ fn starts_without_keyword(tokens: &[TokenWithSpan], significant: &[usize]) -> bo
         "uninstall",
         "xa",
     ];
-    significant.first().is_some_and(|&i| match &tokens[i].token {
-        Token::Word(w) => {
-            w.quote_style.is_none()
-                && w.keyword == Keyword::NoKeyword
-                && !OTHER_STATEMENT_WORDS.contains(&w.value.to_ascii_lowercase().as_str())
-        }
-        _ => false,
-    })
+    significant
+        .first()
+        .is_some_and(|&i| match &tokens[i].token {
+            Token::Word(w) => {
+                w.quote_style.is_none()
+                    && w.keyword == Keyword::NoKeyword
+                    && !OTHER_STATEMENT_WORDS.contains(&w.value.to_ascii_lowercase().as_str())
+            }
+            _ => false,
+        })
 }
 
 /// A comma directly followed by `)`, `,`, or a keyword that starts a clause: `SELECT a, FROM t`.

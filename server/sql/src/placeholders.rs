@@ -31,8 +31,7 @@ pub(crate) fn find(sql: &str, engine: Engine) -> Vec<Placeholder> {
             b'"' => i = skip_quoted(bytes, i, b'"', !pg),
             b'`' if !pg => i = skip_quoted(bytes, i, b'`', false),
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                let is_comment =
-                    pg || sql[i + 2..].chars().next().is_some_and(char::is_whitespace);
+                let is_comment = pg || sql[i + 2..].chars().next().is_some_and(char::is_whitespace);
                 if is_comment {
                     i = skip_line(bytes, i);
                 } else {
@@ -165,7 +164,10 @@ fn skip_dollar_quoted(sql: &str, start: usize) -> usize {
             .char_indices()
             .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
             .map_or(rest.len(), |(i, _)| i);
-        let starts_like_name = rest.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
+        let starts_like_name = rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_');
         if len == 0 || !starts_like_name || !rest[len..].starts_with('$') {
             return start + 1;
         }
@@ -195,17 +197,26 @@ mod tests {
     #[test]
     fn skips_what_is_not_code() {
         let pg = Engine::Postgresql;
-        assert_eq!(names("a = :a AND b = ':b' AND \"c:c\" = :d", pg), ["a", "d"]);
+        assert_eq!(
+            names("a = :a AND b = ':b' AND \"c:c\" = :d", pg),
+            ["a", "d"]
+        );
         assert_eq!(names("x = :startDate::date", pg), ["startDate"]);
         assert_eq!(names("x::text, y:::z", pg), Vec::<String>::new());
-        assert_eq!(names("-- :old\nx = :new /* :c /* :n */ :c2 */ :e", pg), ["new", "e"]);
+        assert_eq!(
+            names("-- :old\nx = :new /* :c /* :n */ :c2 */ :e", pg),
+            ["new", "e"]
+        );
         assert_eq!(names("$$ :a $$ :b $f$ :c $$ :d $f$ :e", pg), ["b", "e"]);
         assert_eq!(names("$1 = :a AND x$y = :b", pg), ["a", "b"]);
         assert_eq!(names("E'\\' :a' = :b AND e'x' = 'a\\' :c", pg), ["b", "c"]);
         assert_eq!(names("`:a` = :b", pg), ["a", "b"]);
 
         let my = Engine::Mysql;
-        assert_eq!(names("`x:a` = :b # :c\n AND \"d:\\\" :e\" = :f", my), ["b", "f"]);
+        assert_eq!(
+            names("`x:a` = :b # :c\n AND \"d:\\\" :e\" = :f", my),
+            ["b", "f"]
+        );
         assert_eq!(names("'it\\'s :a' = :b /* :c /* */ :d", my), ["b", "d"]);
         assert_eq!(names("5--:a\n-- :b\n:c", my), ["a", "c"]);
         assert_eq!(names("@v := :x", my), ["x"]);

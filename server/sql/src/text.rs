@@ -90,10 +90,7 @@ impl<'t> PositionMap<'t> {
         if column == line_text.chars().count() {
             return Some(end);
         }
-        line_text
-            .char_indices()
-            .nth(column)
-            .map(|(i, _)| start + i)
+        line_text.char_indices().nth(column).map(|(i, _)| start + i)
     }
 
     /// The byte range of a span, or `None` for an empty span (sqlparser's "no location").
@@ -124,7 +121,7 @@ mod tests {
         let at = |line, column| map.offset(Location { line, column });
         assert_eq!(at(1, 1), Some(0));
         assert_eq!(at(1, 9), Some(text.find("café").unwrap()));
-        assert_eq!(at(1, 15), Some(text.find("東京").unwrap()));
+        assert_eq!(at(1, 16), Some(text.find("東京").unwrap()));
         assert_eq!(at(1, 19), Some(text.find('\n').unwrap()));
         assert_eq!(at(2, 6), Some(text.find(" t").unwrap() + 1));
         assert_eq!(at(3, 1), None);

@@ -61,6 +61,8 @@ enum Value<'t> {
     AHandler,
     Configure,
     Secret,
+    /// A function of Amplify's packages that only reads what it is given (`defineData`, ...).
+    AmplifyReader,
     Str {
         text: MappedText,
         span: Span,
@@ -165,7 +167,8 @@ impl<'s> Evaluator<'s> {
             }
             "expression_statement" => {
                 if let Some(expr) = node.named_child(0) {
-                    self.expr(expr);
+                    let value = self.expr(expr);
+                    self.discarded(expr, &value);
                 }
             }
             "return_statement" => {
@@ -229,6 +232,15 @@ impl<'s> Evaluator<'s> {
             }
             if specifier == "@aws-amplify/backend" {
                 exports.insert("secret".into(), Value::Secret);
+                for reader in [
+                    "defineData",
+                    "defineFunction",
+                    "defineAuth",
+                    "defineBackend",
+                    "defineStorage",
+                ] {
+                    exports.insert(reader.into(), Value::AmplifyReader);
+                }
             }
             Some(exports)
         } else if specifier.starts_with('.') {
@@ -705,6 +717,12 @@ impl<'s> Evaluator<'s> {
                 let values: Vec<Value<'s>> = args.iter().map(|a| self.expr(*a)).collect();
                 self.invoke(file, node, values)
             }
+            Value::AmplifyReader => {
+                for arg in &args {
+                    self.expr(*arg);
+                }
+                Value::Unknown
+            }
             _ => {
                 // Evaluate arguments anyway: schemas built inside them must still be seen, and
                 // what is handed to unknown code may be changed there.
@@ -1100,6 +1118,7 @@ impl<'s> Evaluator<'s> {
                     auth: None,
                     handlers: None,
                     handlers_complete: true,
+                    handler_span: None,
                     sources: None,
                 }))
             }
@@ -1119,21 +1138,26 @@ impl<'s> Evaluator<'s> {
     }
 
     fn check_combine_collisions(&mut self, schemas: &[SchemaId], span: &Span) {
-        let mut seen: HashMap<&str, SchemaId> = HashMap::new();
+        let _ = span;
+        let mut seen: HashMap<&str, (SchemaId, &Span)> = HashMap::new();
         let mut collisions = Vec::new();
         for &id in schemas {
             for entry in &self.model.schemas[id.0].entries {
-                if let Some(&other) = seen.get(entry.name.text.as_str())
-                    && other != id
-                {
-                    collisions.push(entry.name.text.clone());
+                match seen.get(entry.name.text.as_str()) {
+                    Some(&(other, first)) if other != id => {
+                        collisions.push((entry.name.text.clone(), first.clone()));
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(&entry.name.text, (id, &entry.name.span));
+                    }
                 }
-                seen.insert(&entry.name.text, id);
             }
         }
-        if let Some(name) = collisions.first() {
+        // Amplify stops at the first collision; the first declaration is marked.
+        if let Some((name, first)) = collisions.into_iter().next() {
             self.report_span(
-                span.clone(),
+                first,
                 "combine-name-collision",
                 format!(
                     "The schemas you are attempting to combine have a name collision. Please remove or rename {name}."
@@ -1330,8 +1354,13 @@ impl<'s> Evaluator<'s> {
             return;
         };
         if to.text.is_empty() {
+            // Mark the quotes: an empty range would be invisible.
+            let quotes = Span {
+                file: to.span.file,
+                range: to.span.range.start.saturating_sub(1)..to.span.range.end + 1,
+            };
             self.report_span(
-                to.span.clone(),
+                quotes,
                 "rename-empty-name",
                 "Invalid renameModels call. New name must be a non-empty string. Received: \"\""
                     .to_owned(),
@@ -1525,7 +1554,10 @@ impl<'s> Evaluator<'s> {
                 };
                 op.auth = Some(self.auth_rules(property, args.first(), level));
             }
-            "handler" => match args.first().map(|a| self.expr(*a)) {
+            "handler" => match {
+                op.handler_span = Some(self.span(property));
+                args.first().map(|a| self.expr(*a))
+            } {
                 Some(Value::Handler(h)) => op.handlers = Some(vec![h]),
                 Some(Value::Array(items, complete)) => {
                     let mut all = complete;
@@ -1769,6 +1801,37 @@ impl<'s> Evaluator<'s> {
     }
 
     // ----- helpers -----
+
+    /// A schema transform whose result is thrown away: Amplify applies it through shared state,
+    /// but the types that `ClientSchema` derives from the returned value do not see it.
+    fn discarded(&mut self, expr: Node<'s>, value: &Value<'s>) {
+        if !matches!(value, Value::Schema(_)) || expr.kind() != "call_expression" {
+            return;
+        }
+        let Some(method) = expr
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "member_expression")
+            .and_then(|f| f.child_by_field_name("property"))
+        else {
+            return;
+        };
+        let name = self.node_text(method);
+        if matches!(
+            name,
+            "renameModels" | "setAuthorization" | "setRelationships" | "addToSchema"
+        ) {
+            let span = self.span(method);
+            let diagnostic = ModelDiagnostic {
+                span,
+                code: "discarded-builder-result",
+                message: format!(
+                    "The result of {name}() is thrown away: the deployed API still gets the change through shared builder state, but the types ClientSchema derives from the schema do not"
+                ),
+                error: false,
+            };
+            self.model.diagnostics.push(diagnostic);
+        }
+    }
 
     fn mark_opaque(&mut self, value: &Value<'s>) {
         match value {

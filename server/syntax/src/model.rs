@@ -499,6 +499,8 @@ pub struct Operation {
     pub auth: Option<AuthRules>,
     pub handlers: Option<Vec<Handler>>,
     pub handlers_complete: bool,
+    /// The `handler` method name, when called.
+    pub handler_span: Option<Span>,
     /// `.for(...)` sources of a subscription; `None` without `.for`.
     pub sources: Option<Span>,
 }

@@ -141,7 +141,7 @@ impl fmt::Display for HumanDuration {
         let millis = self.0.as_millis();
         if millis < 1000 {
             write!(f, "{millis} ms")
-        } else if millis % 1000 == 0 {
+        } else if millis.is_multiple_of(1000) {
             write!(f, "{} s", millis / 1000)
         } else {
             write!(f, "{} s", self.0.as_secs_f64())
@@ -154,6 +154,16 @@ pub(super) fn from_sqlx(session: &Session<'_>, stage: Stage, err: sqlx::Error) -
     let target = session.target.clone();
     let scrub = |text: &dyn fmt::Display| session.scrubber.scrub(&text.to_string());
     match err {
+        // rustls reports a failed handshake (an unknown certificate issuer, a wrong host name) as
+        // invalid data on the socket.
+        sqlx::Error::Io(io)
+            if stage == Stage::Connecting && io.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            IntrospectError::TlsUnavailable {
+                target,
+                detail: scrub(&io),
+            }
+        }
         sqlx::Error::Io(io) if stage == Stage::Connecting => IntrospectError::Unreachable {
             target,
             detail: scrub(&io),

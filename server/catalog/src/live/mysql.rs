@@ -98,9 +98,9 @@ async fn run(
             Stage::ReadingCatalog,
             sqlx::raw_sql(sqlx::AssertSqlSafe(batch)).fetch_all(&mut connection),
         )
-        .await;
+        .await?;
     close(connection).await;
-    rows?.iter().map(|row| decode(session, row)).collect()
+    rows.iter().map(|row| decode(session, row)).collect()
 }
 
 fn decode(session: &Session<'_>, row: &MySqlRow) -> Result<Part, IntrospectError> {

@@ -79,6 +79,24 @@ async fn run(
     let mut connection = session
         .run(Stage::Connecting, PgConnection::connect_with(&options))
         .await?;
+    // The catalog queries need PostgreSQL 12 (pg_attribute.attgenerated).
+    if let Some(version) = connection.server_version_num()
+        && version < 120_000
+    {
+        drop(connection);
+        // 110005 is 11.5; 90624 is 9.6.24.
+        let major = if version >= 100_000 {
+            (version / 10_000).to_string()
+        } else {
+            format!("{}.{}", version / 10_000, version % 10_000 / 100)
+        };
+        return Err(IntrospectError::Other {
+            target: session.target.clone(),
+            detail: format!(
+                "PostgreSQL {major} is not supported; schemals needs PostgreSQL 12 or newer"
+            ),
+        });
+    }
     let batch = format!(
         "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\
          SET LOCAL statement_timeout = {};\n\
@@ -91,10 +109,10 @@ async fn run(
             Stage::ReadingCatalog,
             sqlx::raw_sql(sqlx::AssertSqlSafe(batch)).fetch_all(&mut connection),
         )
-        .await;
+        .await?;
     close(connection).await;
     let mut parts = HashMap::new();
-    for row in rows? {
+    for row in rows {
         let part: String = row.try_get(0).map_err(|e| session.unexpected(e))?;
         let body: Option<String> = row.try_get(1).map_err(|e| session.unexpected(e))?;
         parts.insert(part, body.unwrap_or_default());

@@ -154,7 +154,7 @@ fn unsupported(reason: &str) -> IntrospectError {
 /// Removes a URL's secrets from texts that might quote them (driver and server messages).
 ///
 /// It errs on the side of hiding too much: the whole URL, everything that could be the password
-/// (raw and percent-decoded), and the values of `password=` query parameters.
+/// (raw and percent-decoded), the values of `password=` query parameters, and `PGPASSWORD`.
 #[derive(Debug)]
 pub(super) struct Scrubber {
     secrets: Vec<String>,
@@ -167,20 +167,22 @@ impl Scrubber {
         let (before_query, query) = after_scheme
             .split_once('?')
             .map_or((after_scheme, ""), |(before, query)| (before, query));
-        if let Some(at) = before_query.rfind('@') {
-            if let Some((_, password)) = before_query[..at].split_once(':') {
-                secrets.push(password.to_owned());
-                secrets.push(percent_decode(password));
-            }
+        if let Some(at) = before_query.rfind('@')
+            && let Some((_, password)) = before_query[..at].split_once(':')
+        {
+            secrets.push(password.to_owned());
+            secrets.push(percent_decode(password));
         }
         for pair in query.split(['&', '#']) {
-            if let Some((key, value)) = pair.split_once('=') {
-                if key.eq_ignore_ascii_case("password") {
-                    secrets.push(value.to_owned());
-                    secrets.push(percent_decode(value));
-                }
+            if let Some((key, value)) = pair.split_once('=')
+                && key.eq_ignore_ascii_case("password")
+            {
+                secrets.push(value.to_owned());
+                secrets.push(percent_decode(value));
             }
         }
+        // The driver may also take the password from the environment (libpq's PGPASSWORD).
+        secrets.extend(std::env::var("PGPASSWORD").ok());
         secrets.retain(|s| !s.is_empty());
         // Longest first, so a secret that contains another is replaced whole.
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -206,12 +208,13 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
