@@ -6,9 +6,11 @@
 //! database connections. The LSP crate and the CLI are the only callers.
 
 mod checks;
+pub mod features;
 mod project;
 
 pub use checks::check_project;
+pub use features::Analysis;
 pub use project::{Project, ProjectFile, SourceKind};
 pub use schemals_catalog::{Catalog, CatalogIndex, Engine};
 pub use schemals_syntax::text::{LineCol, LineIndex, TextRange};

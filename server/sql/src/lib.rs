@@ -25,11 +25,15 @@
 //! sure. sqlparser is not the database: it rejects some SQL that PostgreSQL or MySQL accept (for
 //! example `ROWS FROM (...)`). The policy for a statement sqlparser cannot parse:
 //!
-//! - `sql-syntax-error` (Error) only when the text is wrong whatever the parser: a token that never
-//!   ends (string literal, quoted identifier, comment, dollar-quoted body), parentheses or brackets
-//!   that do not balance, a statement that stops where more must follow (`SELECT * FROM`), a comma
-//!   followed by a closing parenthesis, another comma or a clause keyword (`SELECT a, FROM t`), or a
-//!   statement that does not start with an SQL keyword (`SELEC * FROM t`);
+//! - `sql-syntax-error` (Error) only when the text is wrong whatever the parser:
+//!   - a token that never ends: string literal, quoted identifier, block comment, dollar-quoted body;
+//!   - parentheses or brackets that do not balance;
+//!   - a statement that stops where more must follow (`SELECT * FROM`, `WHERE id = ;`);
+//!   - a comma followed by `)`, another comma or a clause keyword (`SELECT a, FROM t`);
+//!   - a clause keyword, `AND`/`OR` or a comparison operator where an expression or a name must
+//!     start (`WHERE id = = 1`, `FROM WHERE`);
+//!   - `SELECT` or `INSERT` where the previous statement should have ended (a missing `;`);
+//!   - a statement that does not start with an SQL keyword (`SELEC * FROM t`);
 //! - otherwise `sql-unsupported-syntax` (Warning), with sqlparser's message and a note that the
 //!   database may accept the statement.
 //!
@@ -37,10 +41,16 @@
 //! statements of the text are still analyzed (the text is split at top-level `;`).
 //!
 //! Table and column checks are quiet wherever the columns in scope are not all known: set-returning
-//! functions, `VALUES`, `LATERAL`, `JSON_TABLE` and other table functions in `FROM`, subqueries
-//! whose select list cannot be named, system catalogs (`pg_catalog`, `information_schema`,
-//! unqualified `pg_*`, MySQL `mysql`, `performance_schema`, `sys`), tables of another MySQL
-//! database, and anything the analysis does not model.
+//! and other table functions in `FROM` (`searchuser(:q)`, `generate_series`, `unnest`,
+//! `JSON_TABLE`), `VALUES`, subqueries whose select list cannot be named (`SELECT count(*) + 1`),
+//! system catalogs (`pg_catalog`, `information_schema`, unqualified `pg_*`, MySQL `mysql`,
+//! `performance_schema`, `sys`), tables of another MySQL database, schemas the catalog does not
+//! know, and anything the analysis does not model. Unqualified names that are not columns are let
+//! through when they are select-list aliases (in ORDER BY, GROUP BY, HAVING, DISTINCT ON), whole-row
+//! references to a table (`row_to_json(t)`), keywords used as values (`DEFAULT`, `CURRENT_DATE`,
+//! `CURRENT_USER`), bare keywords in function arguments (`TIMESTAMPDIFF(MONTH, a, b)`), system
+//! columns (`ctid`, `xmin`, MySQL `_rowid`) or MySQL variables (`@v`). Messages suggest the closest
+//! name when one looks like a typo of the other.
 //!
 //! # Placeholders
 //!

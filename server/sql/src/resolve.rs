@@ -274,6 +274,8 @@ impl<'a> Analyzer<'a> {
                 complete: cols.complete || create.query.is_none(),
             };
         }
+        // `IF NOT EXISTS` may leave an existing table, with other columns, in place.
+        cols.complete &= !create.if_not_exists;
         if let Some((schema, name)) = self.split_name(&create.name) {
             self.created.push(Created { schema, name, cols });
         }
@@ -650,7 +652,7 @@ impl<'a> Analyzer<'a> {
             name: None,
             schema: None,
             hidden_name: None,
-            display: "the result".to_owned(),
+            display: String::new(),
             cols: cols.clone(),
         });
         for order in orders {
@@ -829,8 +831,9 @@ impl<'a> Analyzer<'a> {
         for join in &item.joins {
             let left_end = relations.len();
             self.table_factor(&join.relation, outer, relations, opaque);
+            let constraint = join_constraint(&join.join_operator);
             if let Some(JoinConstraint::Using(columns) | JoinConstraint::UsingAlias(columns, _)) =
-                join_constraint(&join.join_operator)
+                constraint
             {
                 let (left, right) = relations[start..].split_at(left_end - start);
                 for column in columns {
@@ -841,6 +844,10 @@ impl<'a> Analyzer<'a> {
                         self.using_column(ident, left);
                     }
                 }
+            }
+            if let Some(JoinConstraint::UsingAlias(_, alias)) = constraint {
+                // PostgreSQL `JOIN ... USING (id) AS j`: `j` names the join columns.
+                relations.push(Relation::unknown(Some(self.ident_name(alias))));
             }
         }
     }
@@ -1205,10 +1212,20 @@ impl<'a> Analyzer<'a> {
                     table.name
                 ),
             ),
-            None => (
-                Severity::Error,
-                format!("Table \"{name}\" does not exist in the database"),
-            ),
+            None => {
+                let nearby = catalog
+                    .tables
+                    .iter()
+                    .filter(|t| search_path.contains(&t.schema.as_str()))
+                    .map(|t| t.name.as_str());
+                (
+                    Severity::Error,
+                    format!(
+                        "Table \"{name}\" does not exist in the database{}",
+                        did_you_mean(name, nearby)
+                    ),
+                )
+            }
         };
         self.report(ident.span, codes::UNKNOWN_TABLE, severity, message);
         Lookup::Unknown
@@ -1252,7 +1269,17 @@ impl<'a> Analyzer<'a> {
                     "Table \"{schema}.{name}\" does not exist in the database; did you mean \"{}\"?",
                     table.name
                 ),
-                None => format!("Table \"{schema}.{name}\" does not exist in the database"),
+                None => format!(
+                    "Table \"{schema}.{name}\" does not exist in the database{}",
+                    did_you_mean(
+                        name,
+                        catalog
+                            .tables
+                            .iter()
+                            .filter(|t| t.schema == schema)
+                            .map(|t| t.name.as_str())
+                    )
+                ),
             };
             self.report(
                 name_ident.span,
@@ -1663,13 +1690,14 @@ impl<'a> Analyzer<'a> {
             }
         }
         let relations: Vec<&Relation> = scope.levels().flat_map(|l| &l.relations).collect();
-        let mut message = if relations.is_empty() {
-            format!("Column \"{name}\" does not exist")
+        let searched = describe(relations.iter().map(|r| r.display.as_str()));
+        let mut message = if !searched.is_empty() {
+            format!("Column \"{name}\" does not exist in {searched}")
+        } else if !relations.is_empty() {
+            // Only the result columns of a UNION are in scope (its ORDER BY).
+            format!("Column \"{name}\" is not a result column")
         } else {
-            format!(
-                "Column \"{name}\" does not exist in {}",
-                describe(relations.iter().map(|r| r.display.as_str()))
-            )
+            format!("Column \"{name}\" does not exist")
         };
         message.push_str(&self.case_hint(ident, &name, relations.iter().map(|r| &r.cols)));
         self.report(ident.span, codes::UNKNOWN_COLUMN, Severity::Error, message);
@@ -1717,7 +1745,16 @@ impl<'a> Analyzer<'a> {
             Some(alias) => format!(
                 "Table or alias \"{name}\" is not in the FROM clause; the table is aliased as \"{alias}\""
             ),
-            None => format!("Table or alias \"{name}\" is not in the FROM clause"),
+            None => format!(
+                "Table or alias \"{name}\" is not in the FROM clause{}",
+                did_you_mean(
+                    name,
+                    scope
+                        .levels()
+                        .flat_map(|l| &l.relations)
+                        .filter_map(|r| r.name.as_deref())
+                )
+            ),
         };
         self.report(ident.span, codes::UNKNOWN_TABLE, Severity::Error, message);
     }
@@ -1735,26 +1772,26 @@ impl<'a> Analyzer<'a> {
         self.report(ident.span, codes::UNKNOWN_COLUMN, Severity::Error, message);
     }
 
-    /// PostgreSQL: a column that exists with capitals, named without quotes.
+    /// A hint for a column that does not exist: PostgreSQL capitals lost to folding, else a close
+    /// name.
     fn case_hint<'c>(
         &self,
         ident: &Ident,
         name: &str,
         cols: impl IntoIterator<Item = &'c Cols>,
     ) -> String {
-        if !self.pg() {
-            return String::new();
-        }
-        let similar = cols
+        let names: Vec<&str> = cols
             .into_iter()
             .flat_map(|c| &c.names)
-            .find(|c| c.eq_ignore_ascii_case(name));
-        match similar {
-            Some(column) if ident.quote_style.is_none() => format!(
+            .map(String::as_str)
+            .collect();
+        let same_but_case = names.iter().find(|c| c.eq_ignore_ascii_case(name));
+        match same_but_case {
+            Some(column) if self.pg() && ident.quote_style.is_none() => format!(
                 "; \"{column}\" does: unquoted names are folded to lower case, so write it in double quotes"
             ),
             Some(column) => format!("; did you mean \"{column}\"?"),
-            None => String::new(),
+            None => did_you_mean(name, names.into_iter()),
         }
     }
 
@@ -1798,7 +1835,20 @@ impl<'a> Analyzer<'a> {
     }
 
     fn has_column(&self, cols: &Cols, name: &str) -> bool {
-        cols.names.iter().any(|c| self.column_eq(c, name))
+        cols.names.iter().any(|c| self.column_eq(c, name)) || self.is_system_column(name)
+    }
+
+    /// Columns every table has without listing them: PostgreSQL's system columns, MySQL's `_rowid`
+    /// (an alias of an integer primary key).
+    fn is_system_column(&self, name: &str) -> bool {
+        if self.pg() {
+            matches!(
+                name,
+                "ctid" | "xmin" | "xmax" | "cmin" | "cmax" | "tableoid"
+            )
+        } else {
+            name.eq_ignore_ascii_case("_rowid")
+        }
     }
 
     /// Aliases, CTE names and schemas: exact in PostgreSQL; in MySQL compared without case, which
@@ -1869,6 +1919,45 @@ fn dml_returns_rows(body: &SetExpr) -> bool {
 fn is_keyword(word: &str) -> bool {
     let upper = word.to_ascii_uppercase();
     ALL_KEYWORDS.contains(&upper.as_str())
+}
+
+/// `; did you mean "x"?` for the candidate closest to `name` by edit distance, when one is close
+/// enough to be a typo of it; otherwise empty.
+fn did_you_mean<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> String {
+    let length = name.chars().count();
+    let limit = match length {
+        0..=2 => return String::new(),
+        3..=5 => 1,
+        6..=9 => 2,
+        _ => 3,
+    };
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        if candidate == name {
+            continue;
+        }
+        let distance = edit_distance(&name.to_lowercase(), &candidate.to_lowercase());
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map_or_else(String::new, |(_, c)| format!("; did you mean \"{c}\"?"))
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
 }
 
 /// `"a"`, `"a" or "b"`, `"a", "b" or "c"`, without repeats.

@@ -144,11 +144,11 @@ fn a_bad_statement_does_not_hide_the_others() {
     check(
         r#"
 SELECT nme FROM events;
---     ^^^ error[sql-unknown-column]: Column "nme" does not exist in "events"
+--     ^^^ error[sql-unknown-column]: Column "nme" does not exist in "events"; did you mean "name"?
 SELECT * FROM WHERE;
 --            ^^^^^ error[sql-syntax-error]: Expected: table name, found: WHERE
 SELECT id FROM notez;
---             ^^^^^ error[sql-unknown-table]: Table "notez" does not exist in the database
+--             ^^^^^ error[sql-unknown-table]: Table "notez" does not exist in the database; did you mean "notes"?
 "#,
     );
 }
@@ -168,7 +168,7 @@ fn unknown_table() {
     check(
         r#"
 SELECT id, name FROM evnts
---                   ^^^^^ error[sql-unknown-table]: Table "evnts" does not exist in the database
+--                   ^^^^^ error[sql-unknown-table]: Table "evnts" does not exist in the database; did you mean "events"?
 "#,
     );
 }
@@ -178,8 +178,8 @@ fn unknown_table_in_a_known_schema() {
     check(
         r#"
 SELECT * FROM public.evnts e JOIN inventory.itemz i ON i.id = e.id
---                   ^^^^^ error[sql-unknown-table]: Table "public.evnts" does not exist in the database
---                                          ^^^^^ error[sql-unknown-table]: Table "inventory.itemz" does not exist in the database
+--                   ^^^^^ error[sql-unknown-table]: Table "public.evnts" does not exist in the database; did you mean "events"?
+--                                          ^^^^^ error[sql-unknown-table]: Table "inventory.itemz" does not exist in the database; did you mean "items"?
 "#,
     );
 }
@@ -235,11 +235,11 @@ fn unknown_tables_in_dml() {
     check(
         r#"
 INSERT INTO note (content) VALUES (:content);
---          ^^^^ error[sql-unknown-table]: Table "note" does not exist in the database
+--          ^^^^ error[sql-unknown-table]: Table "note" does not exist in the database; did you mean "notes"?
 UPDATE evnts SET name = :name WHERE id = :id;
---     ^^^^^ error[sql-unknown-table]: Table "evnts" does not exist in the database
+--     ^^^^^ error[sql-unknown-table]: Table "evnts" does not exist in the database; did you mean "events"?
 DELETE FROM public.notess WHERE id = :id;
---                 ^^^^^^ error[sql-unknown-table]: Table "public.notess" does not exist in the database
+--                 ^^^^^^ error[sql-unknown-table]: Table "public.notess" does not exist in the database; did you mean "notes"?
 "#,
     );
 }
@@ -249,9 +249,9 @@ fn unknown_table_in_subquery_and_cte() {
     check(
         r#"
 WITH recent AS (SELECT * FROM orderz WHERE placed_at > now() - INTERVAL '1 day')
---                            ^^^^^^ error[sql-unknown-table]: Table "orderz" does not exist in the database
+--                            ^^^^^^ error[sql-unknown-table]: Table "orderz" does not exist in the database; did you mean "orders"?
 SELECT * FROM recent WHERE id IN (SELECT order_id FROM order_item)
---                                                     ^^^^^^^^^^ error[sql-unknown-table]: Table "order_item" does not exist in the database
+--                                                     ^^^^^^^^^^ error[sql-unknown-table]: Table "order_item" does not exist in the database; did you mean "order_items"?
 "#,
     );
 }
@@ -268,7 +268,7 @@ SELECT * FROM Customers
         r#"
 SELECT * FROM `UserProfiles` u JOIN customers c ON c.id = u.userId;
 SELECT * FROM custmers
---            ^^^^^^^^ error[sql-unknown-table]: Table "custmers" does not exist in the database
+--            ^^^^^^^^ error[sql-unknown-table]: Table "custmers" does not exist in the database; did you mean "customers"?
 "#,
     );
 }
@@ -279,7 +279,7 @@ fn mysql_database_qualified_names() {
         r#"
 SELECT c.email FROM shop.customers c;
 SELECT * FROM shop.custmers;
---                 ^^^^^^^^ error[sql-unknown-table]: Table "custmers" does not exist in the database
+--                 ^^^^^^^^ error[sql-unknown-table]: Table "custmers" does not exist in the database; did you mean "customers"?
 SELECT * FROM other_db.anything;
 SELECT * FROM information_schema.tables WHERE table_schema = DATABASE()
 "#,
@@ -302,7 +302,7 @@ fn unknown_column() {
     check(
         r#"
 SELECT nme FROM events
---     ^^^ error[sql-unknown-column]: Column "nme" does not exist in "events"
+--     ^^^ error[sql-unknown-column]: Column "nme" does not exist in "events"; did you mean "name"?
 "#,
     );
 }
@@ -314,15 +314,15 @@ fn unknown_column_everywhere_in_a_select() {
 SELECT e.id, e.titel, count(*) AS n
 --             ^^^^^ error[sql-unknown-column]: Column "titel" does not exist in "events"
 FROM events e JOIN notes n ON n.owner = e.nam
---                                        ^^^ error[sql-unknown-column]: Column "nam" does not exist in "events"
+--                                        ^^^ error[sql-unknown-column]: Column "nam" does not exist in "events"; did you mean "name"?
 WHERE contnt ILIKE :q
---    ^^^^^^ error[sql-unknown-column]: Column "contnt" does not exist in "events" or "notes"
+--    ^^^^^^ error[sql-unknown-column]: Column "contnt" does not exist in "events" or "notes"; did you mean "content"?
 GROUP BY e.id, e.titel
 --               ^^^^^ error[sql-unknown-column]: Column "titel" does not exist in "events"
 HAVING count(ownr) > 1
---           ^^^^ error[sql-unknown-column]: Column "ownr" does not exist in "events" or "notes"
+--           ^^^^ error[sql-unknown-column]: Column "ownr" does not exist in "events" or "notes"; did you mean "owner"?
 ORDER BY n DESC, e.idd
---                 ^^^ error[sql-unknown-column]: Column "idd" does not exist in "events"
+--                 ^^^ error[sql-unknown-column]: Column "idd" does not exist in "events"; did you mean "id"?
 "#,
     );
 }
@@ -349,7 +349,7 @@ fn schema_qualified_column_reference() {
         r#"
 SELECT public.events.name, events.id FROM public.events;
 SELECT public.events.nam FROM events
---                   ^^^ error[sql-unknown-column]: Column "nam" does not exist in "events"
+--                   ^^^ error[sql-unknown-column]: Column "nam" does not exist in "events"; did you mean "name"?
 "#,
     );
 }
@@ -370,7 +370,7 @@ fn mysql_column_names_ignore_case() {
         r#"
 SELECT ID, Email, FIRST_NAME, lastname FROM customers WHERE Is_Active = 1;
 SELECT firstname FROM customers
---     ^^^^^^^^^ error[sql-unknown-column]: Column "firstname" does not exist in "customers"
+--     ^^^^^^^^^ error[sql-unknown-column]: Column "firstname" does not exist in "customers"; did you mean "first_name"?
 "#,
     );
 }
@@ -381,7 +381,7 @@ fn mysql_backticks() {
         r#"
 SELECT `id`, `first_name` FROM `customers` WHERE `email` = :email;
 SELECT `frist_name` FROM `customers`
---     ^^^^^^^^^^^^ error[sql-unknown-column]: Column "frist_name" does not exist in "customers"
+--     ^^^^^^^^^^^^ error[sql-unknown-column]: Column "frist_name" does not exist in "customers"; did you mean "first_name"?
 "#,
     );
 }
@@ -391,8 +391,8 @@ fn insert_column_list_and_returning() {
     check(
         r#"
 INSERT INTO notes (id, contnt, owner) VALUES (:id, :content, :owner) RETURNING id, ownr
---                     ^^^^^^ error[sql-unknown-column]: Column "contnt" does not exist in "notes"
---                                                                                 ^^^^ error[sql-unknown-column]: Column "ownr" does not exist in "notes"
+--                     ^^^^^^ error[sql-unknown-column]: Column "contnt" does not exist in "notes"; did you mean "content"?
+--                                                                                 ^^^^ error[sql-unknown-column]: Column "ownr" does not exist in "notes"; did you mean "owner"?
 "#,
     );
 }
@@ -413,13 +413,13 @@ fn update_set_targets() {
     check(
         r#"
 UPDATE notes SET contents = :c, owner = :o WHERE id = :id RETURNING *
---               ^^^^^^^^ error[sql-unknown-column]: Column "contents" does not exist in "notes"
+--               ^^^^^^^^ error[sql-unknown-column]: Column "contents" does not exist in "notes"; did you mean "content"?
 "#,
     );
     check(
         r#"
 UPDATE orders o SET total = oi.unit_price FROM order_items oi WHERE oi.order_id = o.id AND o.statuss = 'PENDING'
---                                                                                           ^^^^^^^ error[sql-unknown-column]: Column "statuss" does not exist in "orders"
+--                                                                                           ^^^^^^^ error[sql-unknown-column]: Column "statuss" does not exist in "orders"; did you mean "status"?
 "#,
     );
 }
@@ -450,8 +450,8 @@ fn on_conflict_columns() {
         r#"
 INSERT INTO products (sku, name, price) VALUES (:sku, :name, :price)
 ON CONFLICT (skuu) DO UPDATE SET price = EXCLUDED.prize
---           ^^^^ error[sql-unknown-column]: Column "skuu" does not exist in "products"
---                                                ^^^^^ error[sql-unknown-column]: Column "prize" does not exist in "excluded"
+--           ^^^^ error[sql-unknown-column]: Column "skuu" does not exist in "products"; did you mean "sku"?
+--                                                ^^^^^ error[sql-unknown-column]: Column "prize" does not exist in "excluded"; did you mean "price"?
 "#,
     );
 }
@@ -462,8 +462,8 @@ fn mysql_on_duplicate_key_update() {
         r#"
 INSERT INTO products (sku, name, price) VALUES (:sku, :name, :price)
 ON DUPLICATE KEY UPDATE price = VALUES(price), stock = stock + 1, nme = VALUES(nme)
---                                                                ^^^ error[sql-unknown-column]: Column "nme" does not exist in "products"
---                                                                             ^^^ error[sql-unknown-column]: Column "nme" does not exist in "products"
+--                                                                ^^^ error[sql-unknown-column]: Column "nme" does not exist in "products"; did you mean "name"?
+--                                                                             ^^^ error[sql-unknown-column]: Column "nme" does not exist in "products"; did you mean "name"?
 "#,
     );
 }
@@ -602,6 +602,79 @@ fn tables_of_another_schema_with_the_same_name() {
 SELECT data FROM archive.orders;
 SELECT data FROM orders
 --     ^^^^ error[sql-unknown-column]: Column "data" does not exist in "orders"
+"#,
+    );
+}
+
+#[test]
+fn order_by_after_union_sees_result_columns() {
+    check(
+        r#"
+SELECT id, name AS label FROM events UNION ALL SELECT id, content FROM notes ORDER BY label, name
+--                                                                                           ^^^^ error[sql-unknown-column]: Column "name" is not a result column
+"#,
+    );
+}
+
+#[test]
+fn mysql_update_and_delete_columns() {
+    check_mysql(
+        r#"
+UPDATE orders o JOIN customers c ON c.id = o.customer_id SET o.notes = :n, c.active = 0 WHERE c.email = :e;
+--                                                             ^^^^^ error[sql-unknown-column]: Column "notes" does not exist in "orders"; did you mean "note"?
+--                                                                           ^^^^^^ error[sql-unknown-column]: Column "active" does not exist in "customers"
+DELETE o FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.mail = :e;
+--                                                                      ^^^^ error[sql-unknown-column]: Column "mail" does not exist in "customers"; did you mean "email"?
+INSERT INTO audit_log (actor, acton) SELECT email, 'x' FROM customers;
+--                            ^^^^^ error[sql-unknown-column]: Column "acton" does not exist in "audit_log"; did you mean "actor"?
+"#,
+    );
+}
+
+#[test]
+fn unknown_column_inside_a_cte_and_a_derived_table() {
+    check(
+        r#"
+WITH big AS (SELECT id, totl FROM orders)
+--                      ^^^^ error[sql-unknown-column]: Column "totl" does not exist in "orders"; did you mean "total"?
+SELECT * FROM big JOIN (SELECT nme FROM events) e ON true
+--                             ^^^ error[sql-unknown-column]: Column "nme" does not exist in "events"; did you mean "name"?
+"#,
+    );
+}
+
+#[test]
+fn correlated_reference_to_a_missing_alias() {
+    check(
+        r#"
+SELECT * FROM orders o WHERE EXISTS (SELECT 1 FROM order_items oi WHERE oi.order_id = ord.id)
+--                                                                                    ^^^ error[sql-unknown-table]: Table or alias "ord" is not in the FROM clause
+"#,
+    );
+}
+
+#[test]
+fn missing_semicolon_between_statements() {
+    check(
+        r#"
+  SELECT * FROM events
+  SELECT * FROM notes
+--^^^^^^ error[sql-syntax-error]: Expected: end of statement, found: SELECT
+"#,
+    );
+}
+
+#[test]
+fn quiet_where_columns_are_unknown() {
+    // A table function, VALUES, an unknown table: nothing to check columns against.
+    check(
+        r#"
+SELECT u.anything FROM searchuser(:q) u;
+SELECT v.whatever FROM (VALUES (1)) v;
+SELECT x.y FROM evnts x;
+--              ^^^^^ error[sql-unknown-table]: Table "evnts" does not exist in the database; did you mean "events"?
+SELECT anything FROM events, generate_series(1, 3);
+SELECT * FROM pg_tables WHERE schemaname = 'public';
 "#,
     );
 }

@@ -213,31 +213,42 @@ fn every_prefix_of_real_statements() {
 
 #[test]
 fn huge_and_deep_texts() {
-    let n = 50_000;
+    let n = 20_000;
     run_all(vec![
+        // Over the statement size limit: not parsed.
         format!("SELECT {}1", "1 + ".repeat(n)),
         format!("SELECT * FROM events WHERE {}true", "id = 1 AND ".repeat(n)),
-        format!("SELECT 1{}", " UNION SELECT 1".repeat(n / 2)),
+        format!("SELECT {} FROM events", "id, ".repeat(n) + "name"),
+        // Just under it: parsed into left-deep trees thousands of levels deep.
+        format!("SELECT {}1", "1 + ".repeat(4_990)),
+        format!(
+            "SELECT * FROM events WHERE {}true",
+            "id = 1 AND ".repeat(2_490)
+        ),
+        format!("SELECT 1{}", " UNION SELECT id FROM events".repeat(1_600)),
+        format!("SELECT name{} FROM events", "::text".repeat(4_990)),
+        format!("SELECT preferences{} FROM customers", "->'a'".repeat(4_990)),
+        // Nesting: sqlparser's recursion limit, then the analysis's own.
         format!("SELECT {}1{}", "(".repeat(n), ")".repeat(n)),
+        format!("SELECT {}1{}", "(SELECT ".repeat(n), ")".repeat(n)),
         format!(
             "SELECT {}1{} FROM events",
             "(SELECT ".repeat(40),
             ")".repeat(40)
         ),
-        format!("SELECT {}1{}", "(SELECT ".repeat(n), ")".repeat(n)),
         format!("SELECT {}1", "- ".repeat(n)),
         format!(
             "SELECT {}id{} FROM events",
             "coalesce(".repeat(45),
             ")".repeat(45)
         ),
+        // Many statements, and unterminated tokens.
         "SELECT 1;".repeat(n / 4),
         ";".repeat(n),
         ":a".repeat(n),
         "'".repeat(n),
         "$$".repeat(n) + "$",
         "/*".repeat(n),
-        format!("SELECT {} FROM events", "id, ".repeat(n) + "name"),
     ]);
 }
 

@@ -1,0 +1,969 @@
+//! The language server: LSP glue over the analyses. Only this module knows the protocol; it turns
+//! byte ranges into UTF-16 positions at the edge (`convert`).
+//!
+//! Document changes are applied synchronously, before the handler's first `.await`, so a later
+//! request never sees a stale text. Analyses run on blocking threads over an immutable snapshot
+//! (files, schema model, catalog), so a panic in one feature answers that request with an error
+//! and the server keeps serving. Diagnostics are debounced and never wait for the database: the
+//! catalog loads in the background and analyses use whatever catalog is there at the time.
+
+mod convert;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use schemals_catalog::live::{self, IntrospectOptions};
+use schemals_ide::features::{self, Analysis};
+use schemals_ide::{IndexedCatalog, LineIndex, Project, Severity};
+use schemals_syntax::model::SchemaModel;
+use schemals_syntax::{InputEdit, Point, Tree};
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error as RpcError, Result as RpcResult};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::host::{self, Overlays, ParseCache};
+
+/// Time to wait after a change before analysing, so a burst of keystrokes is analysed once.
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+pub const COMMAND_REFRESH_CATALOG: &str = "schemals.refreshCatalog";
+
+pub fn run() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SCHEMALS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlparser=warn,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    else {
+        eprintln!("schemals: cannot start the async runtime");
+        return ExitCode::from(2);
+    };
+    runtime.block_on(async {
+        let (stdin, stdout) = (tokio::io::stdin(), tokio::io::stdout());
+        let (service, socket) = LspService::new(Backend::new);
+        Server::new(stdin, stdout, socket).serve(service).await;
+    });
+    // Do not wait for background tasks (a slow database) once the client has said `exit`.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    ExitCode::SUCCESS
+}
+
+struct Document {
+    uri: Uri,
+    text: String,
+    tree: Option<Tree>,
+    lines: LineIndex,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum CatalogState {
+    None,
+    Cached { path: PathBuf },
+    Live { target: String },
+}
+
+#[derive(Default)]
+struct Settings {
+    database_url: Option<String>,
+    catalog_path: Option<PathBuf>,
+}
+
+/// An immutable view of one project at one moment: what every request and analysis reads.
+struct Snapshot {
+    project: Project,
+    model: SchemaModel,
+    catalog: Option<Arc<IndexedCatalog>>,
+    generation: u64,
+}
+
+impl Snapshot {
+    fn analysis(&self) -> Analysis<'_> {
+        Analysis {
+            project: &self.project,
+            model: &self.model,
+            catalog: self.catalog.as_deref(),
+        }
+    }
+}
+
+struct State {
+    workspace_root: Option<PathBuf>,
+    docs: HashMap<PathBuf, Document>,
+    cache: ParseCache,
+    catalog: Option<Arc<IndexedCatalog>>,
+    catalog_state: CatalogState,
+    /// Files whose last published diagnostics were not empty, by project root.
+    published: HashMap<PathBuf, HashSet<PathBuf>>,
+    snapshots: HashMap<PathBuf, Arc<Snapshot>>,
+    settings: Settings,
+    /// The last database problem reported, so the same failure is said once, not on every refresh.
+    last_database_problem: Option<String>,
+}
+
+struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    /// Bumped by every change of a document or of the catalog; snapshots of older generations
+    /// are stale.
+    generation: Arc<AtomicU64>,
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // Every mutation under the lock is a single step, so a poisoned lock still holds consistent data.
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn to_point(lines: &LineIndex, offset: usize) -> Point {
+    let line = lines.line_of(offset);
+    Point {
+        row: line,
+        column: offset - lines.line_start(line),
+    }
+}
+
+fn overlays_of(state: &State) -> Overlays {
+    state
+        .docs
+        .iter()
+        .map(|(p, d)| (p.clone(), Arc::<str>::from(d.text.as_str())))
+        .collect()
+}
+
+/// The current snapshot of `root`, built again when a change or a new catalog made it stale.
+fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Snapshot> {
+    let current = generation.load(Ordering::SeqCst);
+    let (overlays, catalog, mut cache) = {
+        let mut guard = lock(state);
+        if let Some(snapshot) = guard.snapshots.get(root)
+            && snapshot.generation == current
+        {
+            return snapshot.clone();
+        }
+        (
+            overlays_of(&guard),
+            guard.catalog.clone(),
+            std::mem::take(&mut guard.cache),
+        )
+    };
+    let (project, model) = host::load_project(root, &overlays, &mut cache);
+    let snapshot = Arc::new(Snapshot {
+        project,
+        model,
+        catalog,
+        generation: current,
+    });
+    let mut guard = lock(state);
+    guard.cache = cache;
+    guard.snapshots.insert(root.to_path_buf(), snapshot.clone());
+    snapshot
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State {
+                workspace_root: None,
+                docs: HashMap::new(),
+                cache: ParseCache::default(),
+                catalog: None,
+                catalog_state: CatalogState::None,
+                published: HashMap::new(),
+                snapshots: HashMap::new(),
+                settings: Settings::default(),
+                last_database_problem: None,
+            })),
+            generation: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The project root a document belongs to.
+    fn root_for(&self, path: &Path) -> Option<PathBuf> {
+        host::project_root_of(path).or_else(|| lock(&self.state).workspace_root.clone())
+    }
+
+    /// Analyses the project of `root` after the debounce delay, unless a newer change came.
+    fn schedule(&self, root: PathBuf, delay: Duration) {
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let latest = self.generation.clone();
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if latest.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            publish_project(state, latest, client, root).await;
+        });
+    }
+
+    fn settings_from(&self, value: &Value) {
+        let section = value.get("schemals").unwrap_or(value);
+        let mut state = lock(&self.state);
+        if let Some(url) = section
+            .get("databaseUrl")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
+            state.settings.database_url = Some(url.to_owned());
+        }
+        if let Some(path) = section
+            .get("catalogPath")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
+            state.settings.catalog_path = Some(PathBuf::from(path));
+        }
+    }
+
+    /// Loads the snapshot at once, then the live catalog, in the background.
+    fn load_catalog(&self, root: PathBuf) {
+        let state = self.state.clone();
+        let generation = self.generation.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            load_catalog(
+                state.clone(),
+                generation.clone(),
+                client.clone(),
+                root.clone(),
+            )
+            .await;
+            publish_project(state, generation, client, root).await;
+        });
+    }
+
+    /// Runs a feature on the snapshot of the document's project, on a blocking thread: a panic
+    /// becomes an error answer, not a dead server.
+    async fn with_snapshot<T: Send + 'static>(
+        &self,
+        uri: &Uri,
+        f: impl FnOnce(&Snapshot, &Path) -> T + Send + 'static,
+    ) -> RpcResult<Option<T>> {
+        let Some(path) = convert::path_of(uri) else {
+            return Ok(None);
+        };
+        let Some(root) = self.root_for(&path) else {
+            return Ok(None);
+        };
+        let state = self.state.clone();
+        let generation = self.generation.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let snapshot = snapshot(&state, &generation, &root);
+            f(&snapshot, &path)
+        })
+        .await;
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => {
+                tracing::error!("a request failed: {e}");
+                Err(RpcError::internal_error())
+            }
+        }
+    }
+
+    fn set_catalog(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+async fn load_catalog(
+    state: Arc<Mutex<State>>,
+    generation: Arc<AtomicU64>,
+    client: Client,
+    root: PathBuf,
+) {
+    let (hints, settings_url, settings_snapshot) = {
+        let s = state.clone();
+        let g = generation.clone();
+        let root = root.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            let snapshot = snapshot(&s, &g, &root);
+            let hints = host::database_hints(&snapshot.project, &snapshot.model);
+            let guard = lock(&s);
+            (
+                hints,
+                guard.settings.database_url.clone(),
+                guard.settings.catalog_path.clone(),
+            )
+        })
+        .await;
+        match found {
+            Ok(v) => v,
+            Err(_) => return,
+        }
+    };
+    let snapshot_path = settings_snapshot
+        .map(|p| if p.is_absolute() { p } else { root.join(p) })
+        .unwrap_or_else(|| host::default_snapshot_path(&root, &hints));
+    match host::read_snapshot(&snapshot_path) {
+        Ok(Some(catalog)) => {
+            let mut guard = lock(&state);
+            guard.catalog = Some(Arc::new(IndexedCatalog::new(catalog)));
+            guard.catalog_state = CatalogState::Cached {
+                path: snapshot_path.clone(),
+            };
+            generation.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            client
+                .show_message(MessageType::WARNING, format!("schemals: {e}"))
+                .await;
+        }
+    }
+    let url = settings_url
+        .map(|u| (u, "the schemals.databaseUrl setting".to_owned()))
+        .or_else(|| host::database_url_from_environment(&root, &hints));
+    let Some((url, source)) = url else { return };
+    // Publish what the snapshot gives before waiting for the database.
+    publish_project(
+        state.clone(),
+        generation.clone(),
+        client.clone(),
+        root.clone(),
+    )
+    .await;
+    let target = live::redact(&url);
+    let options = IntrospectOptions::default();
+    match live::introspect(&url, &options).await {
+        Ok(catalog) => {
+            let mut guard = lock(&state);
+            guard.catalog = Some(Arc::new(IndexedCatalog::new(catalog)));
+            guard.catalog_state = CatalogState::Live {
+                target: target.clone(),
+            };
+            guard.last_database_problem = None;
+            drop(guard);
+            generation.fetch_add(1, Ordering::SeqCst);
+            tracing::info!("catalog loaded live from {target} ({source})");
+        }
+        Err(e) => {
+            let problem = e.to_string();
+            let fallback = match &lock(&state).catalog_state {
+                CatalogState::Cached { path } => format!("using the snapshot {}", path.display()),
+                _ => "no snapshot either: database checks are off".to_owned(),
+            };
+            let message = format!("schemals: {problem}; {fallback}");
+            let repeated = {
+                let mut guard = lock(&state);
+                let repeated = guard.last_database_problem.as_deref() == Some(problem.as_str());
+                guard.last_database_problem = Some(problem);
+                repeated
+            };
+            tracing::warn!("{message}");
+            if !repeated {
+                client.show_message(MessageType::WARNING, message).await;
+            }
+        }
+    }
+}
+
+/// Analyses the project of `root` and publishes diagnostics for each of its files.
+async fn publish_project(
+    state: Arc<Mutex<State>>,
+    generation: Arc<AtomicU64>,
+    client: Client,
+    root: PathBuf,
+) {
+    let s = state.clone();
+    let r = root.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let snapshot = snapshot(&s, &generation, &r);
+        let uris: HashMap<PathBuf, Uri> = lock(&s)
+            .docs
+            .iter()
+            .map(|(p, d)| (p.clone(), d.uri.clone()))
+            .collect();
+        let diagnostics = host::analyse(
+            &snapshot.project,
+            &snapshot.model,
+            snapshot.catalog.as_deref(),
+        );
+        let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+        for d in diagnostics {
+            let Some(file) = snapshot.project.find(&d.path) else {
+                continue;
+            };
+            by_file.entry(d.path.clone()).or_default().push(Diagnostic {
+                range: convert::range(file, &d.range),
+                severity: Some(match d.severity {
+                    Severity::Error => DiagnosticSeverity::ERROR,
+                    Severity::Warning => DiagnosticSeverity::WARNING,
+                    Severity::Information => DiagnosticSeverity::INFORMATION,
+                    Severity::Hint => DiagnosticSeverity::HINT,
+                }),
+                code: Some(NumberOrString::String(d.code.to_owned())),
+                source: Some("schemals".to_owned()),
+                message: d.message,
+                ..Diagnostic::default()
+            });
+        }
+        // Every file of the project gets a publish (an empty one clears old squiggles).
+        let mut files: HashSet<PathBuf> = snapshot
+            .project
+            .files()
+            .iter()
+            .map(|f| f.path.clone())
+            .collect();
+        files.extend(by_file.keys().cloned());
+        let previously = lock(&s).published.remove(&r).unwrap_or_default();
+        files.extend(previously);
+        let mut now_published = HashSet::new();
+        let mut out = Vec::new();
+        for path in files {
+            let list = by_file.remove(&path).unwrap_or_default();
+            if !list.is_empty() {
+                now_published.insert(path.clone());
+            }
+            let uri = uris
+                .get(&path)
+                .cloned()
+                .or_else(|| Uri::from_file_path(&path));
+            if let Some(uri) = uri {
+                out.push((uri, list));
+            }
+        }
+        lock(&s).published.insert(r, now_published);
+        out
+    })
+    .await;
+    match result {
+        Ok(list) => {
+            for (uri, diagnostics) in list {
+                client.publish_diagnostics(uri, diagnostics, None).await;
+            }
+        }
+        Err(e) => tracing::error!("analysis failed: {e}"),
+    }
+}
+
+fn apply_change(doc: &mut Document, change: TextDocumentContentChangeEvent) {
+    let Some(range) = change.range else {
+        doc.text = change.text;
+        doc.lines = LineIndex::new(&doc.text);
+        doc.tree = None;
+        return;
+    };
+    let start = convert::offset(&doc.lines, &doc.text, range.start);
+    let end = convert::offset(&doc.lines, &doc.text, range.end).max(start);
+    let start_position = to_point(&doc.lines, start);
+    let old_end_position = to_point(&doc.lines, end);
+    doc.text.replace_range(start..end, &change.text);
+    doc.lines = LineIndex::new(&doc.text);
+    let new_end = start + change.text.len();
+    if let Some(tree) = &mut doc.tree {
+        tree.edit(&InputEdit {
+            start_byte: start,
+            old_end_byte: end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position: to_point(&doc.lines, new_end),
+        });
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .and_then(|f| convert::path_of(&f.uri))
+            .or_else(|| params.root_uri.as_ref().and_then(convert::path_of));
+        lock(&self.state).workspace_root = root;
+        if let Some(options) = &params.initialization_options {
+            self.settings_from(options);
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "schemals".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(PositionEncodingKind::UTF16),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(
+                        [".", "'", "\"", "`", ":", " ", "("]
+                            .iter()
+                            .map(|s| (*s).to_owned())
+                            .collect(),
+                    ),
+                    ..CompletionOptions::default()
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })),
+                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: convert::TOKEN_TYPES.to_vec(),
+                                token_modifiers: Vec::new(),
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            ..SemanticTokensOptions::default()
+                        },
+                    ),
+                ),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![COMMAND_REFRESH_CATALOG.to_owned()],
+                    ..ExecuteCommandOptions::default()
+                }),
+                ..ServerCapabilities::default()
+            },
+            ..InitializeResult::default()
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let root = lock(&self.state).workspace_root.clone();
+        if let Some(root) = root {
+            self.load_catalog(root);
+        }
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return;
+        };
+        let is_sql = path.extension().is_some_and(|e| e == "sql");
+        if !host::is_under_amplify(&path) && !is_sql {
+            return;
+        }
+        let text = params.text_document.text;
+        let tree = if is_sql {
+            None
+        } else {
+            schemals_syntax::parse_typescript(&text, None)
+        };
+        let doc = Document {
+            uri: params.text_document.uri,
+            lines: LineIndex::new(&text),
+            text,
+            tree,
+        };
+        let first_root = {
+            let mut state = lock(&self.state);
+            state.docs.insert(path.clone(), doc);
+            if state.workspace_root.is_none() {
+                state.workspace_root = host::project_root_of(&path);
+                state.workspace_root.clone()
+            } else {
+                None
+            }
+        };
+        if let Some(root) = first_root {
+            self.load_catalog(root);
+        }
+        if let Some(root) = self.root_for(&path) {
+            self.schedule(root, Duration::ZERO);
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return;
+        };
+        {
+            let mut state = lock(&self.state);
+            let Some(doc) = state.docs.get_mut(&path) else {
+                return;
+            };
+            for change in params.content_changes {
+                apply_change(doc, change);
+            }
+            if path.extension().is_some_and(|e| e != "sql") {
+                doc.tree = schemals_syntax::parse_typescript(&doc.text, doc.tree.as_ref());
+                if let Some(tree) = doc.tree.clone() {
+                    let file = schemals_ide::ProjectFile {
+                        path: path.clone(),
+                        text: Arc::from(doc.text.as_str()),
+                        lines: Arc::new(doc.lines.clone()),
+                        tree: Some(tree),
+                    };
+                    state.cache.put(file);
+                }
+            }
+        }
+        // Requests after this point must not use a snapshot of the old text.
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Some(root) = self.root_for(&path) {
+            self.schedule(root, DEBOUNCE);
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = convert::path_of(&params.text_document.uri)
+            && let Some(root) = self.root_for(&path)
+        {
+            self.schedule(root, DEBOUNCE);
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return;
+        };
+        let removed = lock(&self.state).docs.remove(&path).is_some();
+        if removed {
+            self.client
+                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+                .await;
+            if let Some(root) = self.root_for(&path) {
+                self.schedule(root, DEBOUNCE);
+            }
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.settings_from(&params.settings);
+        let root = lock(&self.state).workspace_root.clone();
+        if let Some(root) = root {
+            self.load_catalog(root);
+        }
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        let root = lock(&self.state).workspace_root.clone();
+        if let Some(root) = root {
+            self.schedule(root, DEBOUNCE);
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let items = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let Some(file) = snapshot.project.find(path) else {
+                    return Vec::new();
+                };
+                let offset = convert::offset(&file.lines, &file.text, position);
+                features::completions(&snapshot.analysis(), path, offset)
+                    .into_iter()
+                    .map(|c| CompletionItem {
+                        kind: Some(convert::completion_kind(c.kind)),
+                        detail: c.detail,
+                        documentation: c.documentation.map(|d| {
+                            Documentation::MarkupContent(MarkupContent {
+                                kind: MarkupKind::Markdown,
+                                value: d,
+                            })
+                        }),
+                        sort_text: Some(c.sort_key),
+                        filter_text: Some(c.label.clone()),
+                        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                            range: convert::range(file, &c.replace),
+                            new_text: c.insert_text.unwrap_or_else(|| c.label.clone()),
+                        })),
+                        label: c.label,
+                        ..CompletionItem::default()
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await?;
+        Ok(items.map(|items| {
+            CompletionResponse::List(CompletionList {
+                is_incomplete: false,
+                items,
+            })
+        }))
+    }
+
+    async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let hover = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let offset = convert::offset(&file.lines, &file.text, position);
+                let info = features::hover(&snapshot.analysis(), path, offset)?;
+                Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: info.markdown,
+                    }),
+                    range: Some(convert::range(file, &info.range)),
+                })
+            })
+            .await?;
+        Ok(hover.flatten())
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> RpcResult<Option<GotoDefinitionResponse>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let locations = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let offset = convert::offset(&file.lines, &file.text, position);
+                let found = features::definition(&snapshot.analysis(), path, offset);
+                Some(locations(&snapshot.project, &found))
+            })
+            .await?;
+        Ok(locations
+            .flatten()
+            .filter(|l| !l.is_empty())
+            .map(GotoDefinitionResponse::Array))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let include = params.context.include_declaration;
+        let locations = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let offset = convert::offset(&file.lines, &file.text, position);
+                let found = features::references(&snapshot.analysis(), path, offset, include);
+                Some(locations(&snapshot.project, &found))
+            })
+            .await?;
+        Ok(locations.flatten())
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> RpcResult<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri;
+        let position = params.position;
+        let result = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let offset = convert::offset(&file.lines, &file.text, position);
+                Some(
+                    features::prepare_rename(&snapshot.analysis(), path, offset)
+                        .map(|range| convert::range(file, &range)),
+                )
+            })
+            .await?;
+        match result.flatten() {
+            Some(Ok(range)) => Ok(Some(PrepareRenameResponse::Range(range))),
+            Some(Err(message)) => Err(RpcError::invalid_params(message)),
+            None => Ok(None),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let new_name = params.new_name;
+        let result = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let offset = convert::offset(&file.lines, &file.text, position);
+                Some(
+                    features::rename(&snapshot.analysis(), path, offset, &new_name)
+                        .map(|edits| workspace_edit(&snapshot.project, &edits)),
+                )
+            })
+            .await?;
+        match result.flatten() {
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(message)) => Err(RpcError::invalid_params(message)),
+            None => Ok(None),
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let range = params.range;
+        let actions = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let range = convert::text_range(file, range);
+                let diagnostics = host::analyse(
+                    &snapshot.project,
+                    &snapshot.model,
+                    snapshot.catalog.as_deref(),
+                );
+                let actions =
+                    features::code_actions(&snapshot.analysis(), path, range, &diagnostics);
+                Some(
+                    actions
+                        .into_iter()
+                        .map(|a| {
+                            CodeActionOrCommand::CodeAction(CodeAction {
+                                title: a.title,
+                                kind: Some(CodeActionKind::from(a.kind.to_owned())),
+                                edit: Some(workspace_edit(&snapshot.project, &a.edits)),
+                                is_preferred: a.preferred.then_some(true),
+                                ..CodeAction::default()
+                            })
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .await?;
+        Ok(actions.flatten())
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> RpcResult<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        let symbols = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let symbols = features::document_symbols(&snapshot.analysis(), path);
+                Some(
+                    symbols
+                        .iter()
+                        .map(|s| document_symbol(file, s))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .await?;
+        Ok(symbols.flatten().map(DocumentSymbolResponse::Nested))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> RpcResult<Option<SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let tokens = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let tokens = features::semantic_tokens(&snapshot.analysis(), path);
+                Some(convert::semantic_tokens(file, &tokens))
+            })
+            .await?;
+        Ok(tokens.flatten().map(|data| {
+            SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data,
+            })
+        }))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> RpcResult<Option<LSPAny>> {
+        match params.command.as_str() {
+            COMMAND_REFRESH_CATALOG => {
+                let root = lock(&self.state).workspace_root.clone();
+                let Some(root) = root else {
+                    return Ok(Some(Value::String("no workspace".to_owned())));
+                };
+                lock(&self.state).last_database_problem = None;
+                load_catalog(
+                    self.state.clone(),
+                    self.generation.clone(),
+                    self.client.clone(),
+                    root.clone(),
+                )
+                .await;
+                self.set_catalog();
+                publish_project(
+                    self.state.clone(),
+                    self.generation.clone(),
+                    self.client.clone(),
+                    root,
+                )
+                .await;
+                let state = lock(&self.state).catalog_state.clone();
+                let summary = match state {
+                    CatalogState::None => "no catalog".to_owned(),
+                    CatalogState::Cached { path } => format!("cached from {}", path.display()),
+                    CatalogState::Live { target } => format!("live from {target}"),
+                };
+                Ok(Some(Value::String(summary)))
+            }
+            other => Err(RpcError::invalid_params(format!("unknown command {other}"))),
+        }
+    }
+}
+
+fn uri_of(path: &Path) -> Option<Uri> {
+    Uri::from_file_path(path)
+}
+
+fn locations(project: &Project, found: &[features::Location]) -> Vec<Location> {
+    found
+        .iter()
+        .filter_map(|l| {
+            let file = project.find(&l.path)?;
+            Some(Location {
+                uri: uri_of(&l.path)?,
+                range: convert::range(file, &l.range),
+            })
+        })
+        .collect()
+}
+
+fn workspace_edit(project: &Project, edits: &[features::TextEdit]) -> WorkspaceEdit {
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for edit in edits {
+        let (Some(file), Some(uri)) = (project.find(&edit.path), uri_of(&edit.path)) else {
+            continue;
+        };
+        changes.entry(uri).or_default().push(TextEdit {
+            range: convert::range(file, &edit.range),
+            new_text: edit.new_text.clone(),
+        });
+    }
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    }
+}
+
+#[allow(deprecated)]
+fn document_symbol(file: &schemals_ide::ProjectFile, symbol: &features::Symbol) -> DocumentSymbol {
+    DocumentSymbol {
+        name: symbol.name.clone(),
+        detail: symbol.detail.clone(),
+        kind: convert::symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: convert::range(file, &symbol.range),
+        selection_range: convert::range(file, &symbol.selection),
+        children: Some(
+            symbol
+                .children
+                .iter()
+                .map(|c| document_symbol(file, c))
+                .collect(),
+        ),
+    }
+}
