@@ -259,6 +259,20 @@ fn failure_diagnostic(
             dangling_comma(tokens, &significant, k)
                 || impossible_token(&message, &tokens[significant[k]].token)
         });
+    if let Some(k) = offending
+        && let Token::Word(word) = &tokens[significant[k]].token
+        && let Some(keyword) = misspelled_keyword(word)
+    {
+        return SqlDiagnostic {
+            range,
+            severity: Severity::Error,
+            code: codes::SYNTAX_ERROR,
+            message: format!(
+                "syntax error at or near \"{}\"; did you mean {keyword}?",
+                word.value
+            ),
+        };
+    }
     if certain {
         SqlDiagnostic {
             range,
@@ -386,6 +400,31 @@ fn impossible_token(message: &str, token: &Token) -> bool {
             | Keyword::WHEN
             | Keyword::WHERE
     )
+}
+
+/// The clause keyword an unquoted word that stopped the parser is a typo of (`LIMT`, `WHRE`).
+/// A word the parser could not place that is one or two edits from a clause keyword is a
+/// misspelling in every database, so it is reported as an error.
+fn misspelled_keyword(word: &sqlparser::tokenizer::Word) -> Option<&'static str> {
+    const CLAUSES: &[&str] = &[
+        "SELECT", "FROM", "WHERE", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET", "UNION", "JOIN",
+        "INNER", "LEFT", "RIGHT", "OUTER", "RETURNING", "VALUES", "SET", "INTO", "UPDATE",
+        "DELETE", "INSERT",
+    ];
+    if word.quote_style.is_some() || word.keyword != Keyword::NoKeyword {
+        return None;
+    }
+    let upper = word.value.to_ascii_uppercase();
+    let limit = if upper.len() >= 6 { 2 } else { 1 };
+    if upper.len() < 3 {
+        return None;
+    }
+    CLAUSES
+        .iter()
+        .map(|k| (crate::resolve::edit_distance(&upper, k), *k))
+        .filter(|(d, _)| *d > 0 && *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 /// The range of the character starting at `start` (empty at the end of the text).

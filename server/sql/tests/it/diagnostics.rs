@@ -114,7 +114,17 @@ fn keyword_typo_at_statement_start() {
     check(
         r#"
   SELEC * FROM events
---^^^^^ error[sql-syntax-error]: Expected: an SQL statement, found: SELEC
+--^^^^^ error[sql-syntax-error]: syntax error at or near "SELEC"; did you mean SELECT?
+"#,
+    );
+}
+
+#[test]
+fn keyword_typo_where_a_clause_may_start() {
+    check(
+        r#"
+SELECT * FROM notes ORDER BY id DESC LIMT 10
+--                                   ^^^^ error[sql-syntax-error]: syntax error at or near "LIMT"; did you mean LIMIT?
 "#,
     );
 }
