@@ -1,6 +1,8 @@
 //! Shared helpers of the end-to-end tests: where the real `schemals` binary is, and the reader of
 //! expectations written as annotation comments inside fixture files.
 
+pub mod lsp_client;
+
 use std::path::{Path, PathBuf};
 
 /// The `schemals` binary built by this workspace (next to the test executable's folder).

@@ -125,26 +125,34 @@ pub struct SemanticToken {
 
 /// Whether `offset` in `path` lies in embedded SQL.
 pub fn in_sql(analysis: &Analysis<'_>, path: &Path, offset: usize) -> bool {
-    let _ = (analysis, path, offset);
-    false
+    crate::sql_features::in_sql(analysis, path, offset)
 }
 
 /// Completion items at `offset` in `path`.
 pub fn completions(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Vec<Completion> {
-    let _ = (analysis, path, offset);
-    Vec::new()
+    if in_sql(analysis, path, offset) {
+        crate::sql_features::completions(analysis, path, offset)
+    } else {
+        crate::dsl_features::completions(analysis, path, offset)
+    }
 }
 
 /// Hover at `offset` in `path`.
 pub fn hover(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<HoverInfo> {
-    let _ = (analysis, path, offset);
-    None
+    if in_sql(analysis, path, offset) {
+        crate::sql_features::hover(analysis, path, offset)
+    } else {
+        crate::dsl_features::hover(analysis, path, offset)
+    }
 }
 
 /// Where the name at `offset` is defined.
 pub fn definition(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Vec<Location> {
-    let _ = (analysis, path, offset);
-    Vec::new()
+    if in_sql(analysis, path, offset) {
+        crate::sql_features::definition(analysis, path, offset)
+    } else {
+        crate::dsl_features::definition(analysis, path, offset)
+    }
 }
 
 /// Every use of the name at `offset`, with its declaration when `include_declaration`.
@@ -154,8 +162,7 @@ pub fn references(
     offset: usize,
     include_declaration: bool,
 ) -> Vec<Location> {
-    let _ = (analysis, path, offset, include_declaration);
-    Vec::new()
+    crate::dsl_features::references(analysis, path, offset, include_declaration)
 }
 
 /// The range of the name that would be renamed at `offset`, or why it cannot be.
@@ -164,8 +171,7 @@ pub fn prepare_rename(
     path: &Path,
     offset: usize,
 ) -> Result<TextRange, String> {
-    let _ = (analysis, path, offset);
-    Err("nothing to rename here".to_owned())
+    crate::dsl_features::prepare_rename(analysis, path, offset)
 }
 
 /// The edits that rename the name at `offset` to `new_name`, or why it cannot be renamed.
@@ -175,29 +181,38 @@ pub fn rename(
     offset: usize,
     new_name: &str,
 ) -> Result<Vec<TextEdit>, String> {
-    let _ = (analysis, path, offset, new_name);
-    Err("nothing to rename here".to_owned())
+    crate::dsl_features::rename(analysis, path, offset, new_name)
 }
 
-/// Quick fixes and refactorings for `range` in `path`, given the diagnostics published there.
+/// Quick fixes and refactorings for `range` in `path`, given the project's diagnostics.
 pub fn code_actions(
     analysis: &Analysis<'_>,
     path: &Path,
     range: TextRange,
     diagnostics: &[crate::Diagnostic],
 ) -> Vec<CodeAction> {
-    let _ = (analysis, path, range, diagnostics);
-    Vec::new()
+    let mut actions = crate::dsl_features::code_actions(analysis, path, range.clone(), diagnostics);
+    actions.extend(crate::sql_features::code_actions(
+        analysis,
+        path,
+        range.clone(),
+        diagnostics,
+    ));
+    actions.extend(crate::drift::code_actions(
+        analysis,
+        path,
+        range,
+        diagnostics,
+    ));
+    actions
 }
 
 /// The outline of a schema file.
 pub fn document_symbols(analysis: &Analysis<'_>, path: &Path) -> Vec<Symbol> {
-    let _ = (analysis, path);
-    Vec::new()
+    crate::dsl_features::document_symbols(analysis, path)
 }
 
 /// Tokens of the embedded SQL of a file, for editors that colour by semantic tokens.
 pub fn semantic_tokens(analysis: &Analysis<'_>, path: &Path) -> Vec<SemanticToken> {
-    let _ = (analysis, path);
-    Vec::new()
+    crate::sql_features::semantic_tokens(analysis, path)
 }

@@ -6,8 +6,11 @@
 //! database connections. The LSP crate and the CLI are the only callers.
 
 mod checks;
+mod drift;
+mod dsl_features;
 pub mod features;
 mod project;
+mod sql_features;
 
 pub use checks::check_project;
 pub use features::Analysis;

@@ -407,9 +407,27 @@ fn impossible_token(message: &str, token: &Token) -> bool {
 /// misspelling in every database, so it is reported as an error.
 fn misspelled_keyword(word: &sqlparser::tokenizer::Word) -> Option<&'static str> {
     const CLAUSES: &[&str] = &[
-        "SELECT", "FROM", "WHERE", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET", "UNION", "JOIN",
-        "INNER", "LEFT", "RIGHT", "OUTER", "RETURNING", "VALUES", "SET", "INTO", "UPDATE",
-        "DELETE", "INSERT",
+        "SELECT",
+        "FROM",
+        "WHERE",
+        "GROUP",
+        "ORDER",
+        "HAVING",
+        "LIMIT",
+        "OFFSET",
+        "UNION",
+        "JOIN",
+        "INNER",
+        "LEFT",
+        "RIGHT",
+        "OUTER",
+        "RETURNING",
+        "VALUES",
+        "SET",
+        "INTO",
+        "UPDATE",
+        "DELETE",
+        "INSERT",
     ];
     if word.quote_style.is_some() || word.keyword != Keyword::NoKeyword {
         return None;
