@@ -64,10 +64,10 @@ def main():
             columns.append({"name": c, "ordinal": j + 2, "data_type": dt, "udt_name": udt, "nullable": True})
             fields.append(f'        "{c}": {builder}')
         fks = []
+        columns.append({"name": "parent_id", "ordinal": len(columns) + 1, "data_type": "integer",
+                        "udt_name": "int4", "nullable": True})
+        fields.append('        "parent_id": a.integer()')
         if i > 0:
-            columns.append({"name": "parent_id", "ordinal": len(columns) + 1, "data_type": "integer",
-                            "udt_name": "int4", "nullable": True})
-            fields.append('        "parent_id": a.integer()')
             fks.append({"name": f"{t}_parent_fk", "columns": ["parent_id"], "referenced_schema": "public",
                         "referenced_table": table_name(i - 1), "referenced_columns": ["id"]})
         tables.append({"schema": "public", "name": t, "kind": "table", "columns": columns,
