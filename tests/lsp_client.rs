@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -22,15 +22,22 @@ pub struct Client {
 
 impl Client {
     pub fn start(root: &Path) -> Client {
-        let mut child = Command::new(schemals_binary())
+        Client::start_with(root, |_| {})
+    }
+
+    /// Starts the server with a command that `configure` may change first (environment, a piped
+    /// stderr to read the log, which the caller then takes from `child.stderr`).
+    pub fn start_with(root: &Path, configure: impl FnOnce(&mut Command)) -> Client {
+        let mut command = Command::new(schemals_binary());
+        command
             .arg("serve")
             .current_dir(root)
             .env_remove("SQL_CONNECTION_STRING")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start schemals serve");
+            .stderr(Stdio::null());
+        configure(&mut command);
+        let mut child = command.spawn().expect("start schemals serve");
         let stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = channel();
@@ -80,6 +87,12 @@ impl Client {
         self.stdin.flush().expect("flush");
     }
 
+    /// Writes bytes as they are, framing included: for malformed messages.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
@@ -103,10 +116,7 @@ impl Client {
 
     pub fn recv(&mut self, deadline: Instant) -> Option<Value> {
         let left = deadline.saturating_duration_since(Instant::now());
-        match self.messages.recv_timeout(left) {
-            Ok(v) => Some(v),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.messages.recv_timeout(left).ok()
     }
 
     /// Answers requests the server sends (for example `workspace/configuration`).

@@ -36,10 +36,16 @@ fn amplify_agrees_with_every_fixture_and_example() {
         .status()
         .expect("run the oracle setup");
     assert!(status.success(), "oracle setup failed");
+    for script in ["tests/oracle/run-fixtures.sh", "tests/oracle/check-examples.sh"] {
+        run_oracle_script(script, &oracle_home, &shared);
+    }
+}
+
+fn run_oracle_script(script: &str, oracle_home: &std::path::Path, shared: &std::path::Path) {
     let output = Command::new("bash")
-        .arg(repo_root().join("tests/oracle/run-fixtures.sh"))
-        .env("ORACLE_HOME", &oracle_home)
-        .env("SCHEMALS_SHARED", &shared)
+        .arg(repo_root().join(script))
+        .env("ORACLE_HOME", oracle_home)
+        .env("SCHEMALS_SHARED", shared)
         .current_dir(repo_root())
         .output()
         .expect("run the oracle over the fixtures");
@@ -47,7 +53,7 @@ fn amplify_agrees_with_every_fixture_and_example() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "Amplify disagrees with some fixtures:\n{stdout}\n{stderr}"
+        "{script}: Amplify disagrees:\n{stdout}\n{stderr}"
     );
     assert!(
         stdout.contains(" passed, 0 failed"),

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::{Catalog, Table};
+use crate::{Catalog, Function, Table};
 
 /// Name lookups over a [`Catalog`]. Build it once when the catalog changes and share it.
 #[derive(Debug, Default, Clone)]
@@ -16,6 +16,13 @@ pub struct CatalogIndex {
     by_folded_name: HashMap<String, Vec<usize>>,
     /// Lower-cased schema names present in the catalog.
     schemas: HashMap<String, String>,
+    /// (lower-cased table name, position), sorted: tables whose name starts with a prefix.
+    sorted_names: Vec<(String, usize)>,
+    /// Position of a table → positions of the tables its foreign keys reference and of the tables
+    /// whose foreign keys reference it.
+    neighbours: HashMap<usize, Vec<usize>>,
+    /// (lower-cased function name, position in `Catalog::functions`), sorted.
+    sorted_functions: Vec<(String, usize)>,
 }
 
 impl CatalogIndex {
@@ -46,7 +53,101 @@ impl CatalogIndex {
                 .entry(table.schema.to_lowercase())
                 .or_insert_with(|| table.schema.clone());
         }
+        index.sorted_names = catalog
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.to_lowercase(), i))
+            .collect();
+        index.sorted_names.sort();
+        for (i, table) in catalog.tables.iter().enumerate() {
+            for fk in &table.foreign_keys {
+                let Some(&target) = index
+                    .by_qualified
+                    .get(&(fk.referenced_schema.clone(), fk.referenced_table.clone()))
+                else {
+                    continue;
+                };
+                index.neighbours.entry(i).or_default().push(target);
+                index.neighbours.entry(target).or_default().push(i);
+            }
+        }
+        for list in index.neighbours.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        index.sorted_functions = catalog
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.to_lowercase(), i))
+            .collect();
+        index.sorted_functions.sort();
         index
+    }
+
+    /// Tables whose name starts with `prefix`, ignoring case, in name order.
+    pub fn tables_with_prefix<'c>(
+        &self,
+        catalog: &'c Catalog,
+        prefix: &str,
+    ) -> impl Iterator<Item = &'c Table> + use<'c, '_> {
+        let prefix = prefix.to_lowercase();
+        let start = self
+            .sorted_names
+            .partition_point(|(name, _)| name.as_str() < prefix.as_str());
+        self.sorted_names[start..]
+            .iter()
+            .take_while(move |(name, _)| name.starts_with(&prefix))
+            .filter_map(|&(_, i)| catalog.tables.get(i))
+    }
+
+    /// The tables linked to `schema.name` by a foreign key, in either direction.
+    pub fn foreign_key_neighbours<'c>(
+        &self,
+        catalog: &'c Catalog,
+        schema: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'c Table> + use<'c, '_> {
+        self.by_qualified
+            .get(&(schema.to_owned(), name.to_owned()))
+            .and_then(|i| self.neighbours.get(i))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| catalog.tables.get(i))
+    }
+
+    /// Functions whose name starts with `prefix`, ignoring case, in name order (overloads once
+    /// each).
+    pub fn functions_with_prefix<'c>(
+        &self,
+        catalog: &'c Catalog,
+        prefix: &str,
+    ) -> impl Iterator<Item = &'c Function> + use<'c, '_> {
+        let prefix = prefix.to_lowercase();
+        let start = self
+            .sorted_functions
+            .partition_point(|(name, _)| name.as_str() < prefix.as_str());
+        self.sorted_functions[start..]
+            .iter()
+            .take_while(move |(name, _)| name.starts_with(&prefix))
+            .filter_map(|&(_, i)| catalog.functions.get(i))
+    }
+
+    /// The overloads of the function named `name`, ignoring case.
+    pub fn functions_named<'c>(
+        &self,
+        catalog: &'c Catalog,
+        name: &str,
+    ) -> impl Iterator<Item = &'c Function> + use<'c, '_> {
+        let name = name.to_lowercase();
+        let start = self
+            .sorted_functions
+            .partition_point(|(n, _)| n.as_str() < name.as_str());
+        self.sorted_functions[start..]
+            .iter()
+            .take_while(move |(n, _)| *n == name)
+            .filter_map(|&(_, i)| catalog.functions.get(i))
     }
 
     /// The table `schema.name`, names as stored.

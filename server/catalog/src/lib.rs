@@ -65,6 +65,59 @@ pub struct Catalog {
     /// Functions callable from SQL (for completion and signature help), sorted by (schema, name).
     #[serde(default)]
     pub functions: Vec<Function>,
+    /// MySQL: table names in the order the server lists them to Amplify's introspection query
+    /// (tables with index rows first, each group in the server's own order), which decides the
+    /// model order of a generated `schema.sql.ts`. Empty for PostgreSQL, whose order is by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generator_table_order: Vec<String>,
+    /// Descriptions of the project's SQL statements by the database (`schemals introspect`),
+    /// sorted by key, so that checks that need the database's own types work offline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<StatementDescription>,
+}
+
+/// What the database says about one SQL text, prepared without running it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementDescription {
+    /// [`statement_key`] of the SQL text as written in the project.
+    pub key: String,
+    /// The result columns, in order; empty for a statement that returns no rows.
+    pub columns: Vec<DescribedColumn>,
+    /// The `:name` placeholders with the type the database inferred for each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<DescribedParameter>,
+    /// The database's error when it refused to prepare the statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DescribedColumn {
+    pub name: String,
+    /// The type's name as the driver reports it: PostgreSQL `INT4`, `TEXT`, `GEOMETRY`; MySQL
+    /// `INT`, `VARCHAR`, `DOUBLE`.
+    pub data_type: String,
+    /// Whether the column can be null, when the database says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nullable: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DescribedParameter {
+    pub name: String,
+    pub data_type: String,
+}
+
+/// The key of a statement description: a 64-bit FNV-1a hash of the SQL text, in hex. Stable across
+/// builds and platforms (unlike `std`'s hasher), so snapshots written on one machine match on
+/// another.
+pub fn statement_key(sql: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in sql.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -202,7 +255,18 @@ impl Catalog {
             tables: Vec::new(),
             enums: Vec::new(),
             functions: Vec::new(),
+            generator_table_order: Vec::new(),
+            statements: Vec::new(),
         }
+    }
+
+    /// The stored description of `sql`, if `schemals introspect` described it.
+    pub fn statement(&self, sql: &str) -> Option<&StatementDescription> {
+        let key = statement_key(sql);
+        self.statements
+            .binary_search_by(|s| s.key.as_str().cmp(key.as_str()))
+            .ok()
+            .and_then(|i| self.statements.get(i))
     }
 
     /// Sorts every list into the snapshot's canonical order, so that two introspections of the same
@@ -220,5 +284,7 @@ impl Catalog {
             (&a.schema, &a.name, &a.arguments).cmp(&(&b.schema, &b.name, &b.arguments))
         });
         self.functions.dedup();
+        self.statements.sort_by(|a, b| a.key.cmp(&b.key));
+        self.statements.dedup_by(|a, b| a.key == b.key);
     }
 }

@@ -31,11 +31,13 @@ use std::time::Duration;
 
 use crate::Catalog;
 
+mod describe;
 mod error;
 mod mysql;
 mod postgres;
 mod target;
 
+pub use describe::{StatementToDescribe, describe};
 pub use error::{IntrospectError, Stage};
 pub use target::{ConnectionTarget, redact};
 

@@ -696,6 +696,16 @@ impl<'a> Checker<'a> {
         engine: Option<Engine>,
     ) {
         let graphql_type = op.kind.graphql_type();
+        self.out.extend(crate::sql_checks::check_handler(
+            self.project,
+            self.model,
+            self.catalog,
+            schema,
+            name,
+            op,
+            handler,
+            engine,
+        ));
         match handler {
             Handler::InlineSql { span, sql, .. } => {
                 if !schema.is_sql() {
@@ -792,6 +802,11 @@ impl<'a> Checker<'a> {
     fn catalog_models(&mut self, schema: &Schema) {
         let Some(catalog) = self.catalog else { return };
         if self.engine_of(schema) != Some(catalog.catalog.engine) {
+            return;
+        }
+        if schema.generated {
+            // schema.sql.ts against what generation would write now (drift.rs).
+            crate::drift::schema_drift(self.project, self.model, schema, catalog, &mut self.out);
             return;
         }
         let mut seen = HashSet::new();

@@ -1,17 +1,641 @@
-//! Drift between the generated `schema.sql.ts` and the database catalog, and the regenerate
-//! quick fix.
+//! Drift between the generated `schema.sql.ts` and the database catalog, the regenerate quick fix,
+//! and the difference between two catalogs (a stale snapshot).
+//!
+//! The file is compared with what generation would write now ([`crate::synthesize::generate`]),
+//! by meaning, not by text: files of older generator versions (bare keys, inline enums, no
+//! `.default()`) and reformatted files are not drift. Enum values are compared as sets, because
+//! Amplify's own order is not specified. Whatever cannot be read completely (a spread, a model
+//! handed to a helper) keeps the check quiet.
 
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use crate::features::*;
-use crate::{Diagnostic, TextRange};
+use schemals_catalog::{Catalog, Column, Engine, Table};
+use schemals_syntax::model::{
+    Database, FieldType, Model, Scalar, Schema, SchemaModel, Span, TypeDef,
+};
 
+use crate::features::*;
+use crate::synthesize::{
+    GeneratedField, GeneratedModel, GeneratedType, SynthesisOptions, generate, sanitize_identifier,
+    synthesize,
+};
+use crate::{Diagnostic, IndexedCatalog, Project, Severity, TextRange};
+
+/// The title of the regenerate action.
+pub const REGENERATE_TITLE: &str = "Regenerate schema.sql.ts from the database";
+
+/// Codes whose fix is regeneration.
+pub const DRIFT_CODES: &[&str] = &[
+    "unknown-table",
+    "unknown-column",
+    "drift-new-table",
+    "drift-new-column",
+    "drift-field-type",
+    "drift-field-nullability",
+    "drift-enum-values",
+    "drift-identifier",
+];
+
+/// Drift diagnostics of one SQL schema against the catalog (the caller has checked that the
+/// catalog's engine is the schema's).
+pub(crate) fn schema_drift(
+    project: &Project,
+    model: &SchemaModel,
+    schema: &Schema,
+    catalog: &IndexedCatalog,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut push = |span: &Span, severity: Severity, code: &'static str, message: String| {
+        out.push(Diagnostic {
+            path: project.file(span.file).path.clone(),
+            range: span.range.clone(),
+            severity,
+            code,
+            message,
+        });
+    };
+    let options = options_for(project, schema);
+    let has_syntax_errors = project
+        .file(schema.span.file)
+        .tree
+        .as_ref()
+        .is_some_and(|tree| tree.root_node().has_error());
+    let generated = generate(&catalog.catalog, &options).ok();
+    let mut seen_models = HashSet::new();
+    let mut modelled_tables: HashSet<String> = HashSet::new();
+    for entry in &schema.entries {
+        let TypeDef::Model(id) = entry.def else {
+            continue;
+        };
+        if !seen_models.insert(id) {
+            continue;
+        }
+        let sql_model = model.model(id);
+        let table_name = sql_model.table_name();
+        modelled_tables.insert(table_name.text.clone());
+        let table = catalog
+            .catalog
+            .search_path
+            .iter()
+            .find_map(|s| catalog.index.table(&catalog.catalog, s, &table_name.text));
+        let Some(table) = table else {
+            push(
+                &table_name.span,
+                Severity::Error,
+                "unknown-table",
+                format!(
+                    "Table \"{}\" does not exist in the database",
+                    table_name.text
+                ),
+            );
+            continue;
+        };
+        // Only what the generated file itself declares is compared: models added or changed in
+        // resource.ts are someone else's business. A file that does not parse (generator 0.11.15
+        // printed names like `event-type:` bare) is read only in part: no field is compared.
+        if !schema.generated
+            || sql_model.opaque
+            || sql_model.span.file != schema.span.file
+            || has_syntax_errors
+        {
+            continue;
+        }
+        let generated_model = generated.as_ref().and_then(|g| {
+            g.models
+                .iter()
+                .find(|m| m.table == table.name && m.schema == table.schema)
+        });
+        model_drift(
+            schema,
+            sql_model,
+            table,
+            generated_model,
+            &mut push,
+        );
+    }
+    // Tables the file lacks.
+    if let Some(generated) = &generated
+        && schema.generated
+        && schema.entries_complete
+        && !schema.opaque
+        && !has_syntax_errors
+    {
+        for missing in generated
+            .models
+            .iter()
+            .filter(|m| !modelled_tables.contains(&m.table))
+        {
+            push(
+                &schema.span,
+                Severity::Warning,
+                "drift-new-table",
+                format!(
+                    "Table \"{}\" is in the database but has no model here; regenerate schema.sql.ts to add it",
+                    missing.table
+                ),
+            );
+        }
+    }
+}
+
+/// The column a field of the generated file stands for: same name, or the name Amplify's
+/// sanitizing turns into the key.
+fn column_of<'t>(table: &'t Table, key: &str) -> Option<&'t Column> {
+    table
+        .column(key)
+        .or_else(|| table.columns.iter().find(|c| sanitize_identifier(&c.name, true) == key))
+}
+
+fn model_drift(
+    schema: &Schema,
+    sql_model: &Model,
+    table: &Table,
+    generated: Option<&GeneratedModel>,
+    push: &mut impl FnMut(&Span, Severity, &'static str, String),
+) {
+    let table_name = &sql_model.table_name().text;
+    let mut matched_columns: HashSet<&str> = HashSet::new();
+    for field in &sql_model.fields {
+        if matches!(field.ty, FieldType::Relationship(_)) {
+            continue;
+        }
+        let Some(column) = column_of(table, &field.name.text) else {
+            push(
+                &field.name.span,
+                Severity::Error,
+                "unknown-column",
+                format!(
+                    "Column \"{}\" does not exist in table \"{table_name}\"",
+                    field.name.text
+                ),
+            );
+            continue;
+        };
+        matched_columns.insert(column.name.as_str());
+        let Some(planned) = generated.and_then(|g| g.fields.iter().find(|f| f.column == column.name))
+        else {
+            continue;
+        };
+        field_drift(schema, field, column, planned, push);
+    }
+    let Some(generated) = generated else {
+        return;
+    };
+    if sql_model.fields_complete {
+        for planned in generated
+            .fields
+            .iter()
+            .filter(|f| !matched_columns.contains(f.column.as_str()))
+        {
+            push(
+                &sql_model.table_name().span,
+                Severity::Warning,
+                "drift-new-column",
+                format!(
+                    "Column \"{}\" of table \"{table_name}\" is in the database but not in this model; regenerate schema.sql.ts to add it as `\"{}\": {}`",
+                    planned.column, planned.key, planned.expression
+                ),
+            );
+        }
+    }
+    if let Some(identifier) = &sql_model.identifier
+        && identifier.complete
+    {
+        let written: Vec<&str> = identifier.fields.iter().map(|f| f.text.as_str()).collect();
+        let key: Vec<&str> = generated.identifier.iter().map(String::as_str).collect();
+        if written != key {
+            push(
+                &identifier.span,
+                Severity::Warning,
+                "drift-identifier",
+                format!(
+                    "The identifier [{}] differs from the primary key of table \"{table_name}\" in the database: [{}]",
+                    quoted_list(&written),
+                    quoted_list(&key)
+                ),
+            );
+        }
+    }
+}
+
+fn field_drift(
+    schema: &Schema,
+    field: &schemals_syntax::model::Field,
+    column: &Column,
+    planned: &GeneratedField,
+    push: &mut impl FnMut(&Span, Severity, &'static str, String),
+) {
+    let name = &field.name.text;
+    let column_desc = format!("column \"{}\" ({})", column.name, column.data_type);
+    // The type: a scalar factory, or an enum (by reference or inline, older generators).
+    let written_enum_values: Option<Option<Vec<String>>> = match &field.ty {
+        FieldType::Scalar(_) => None,
+        FieldType::Enum(e) => Some(
+            e.complete
+                .then(|| e.values.iter().map(|v| v.text.clone()).collect()),
+        ),
+        FieldType::Ref(target) => match schema.entry(&target.text).map(|e| &e.def) {
+            Some(TypeDef::Enum(e)) => Some(
+                e.complete
+                    .then(|| e.values.iter().map(|v| v.text.clone()).collect()),
+            ),
+            // A reference to something else, or to nothing known: stay quiet.
+            _ => return,
+        },
+        _ => return,
+    };
+    let type_differs = match (&field.ty, &planned.ty) {
+        (FieldType::Scalar(scalar), GeneratedType::Scalar(method)) => {
+            Scalar::from_factory(method) != Some(*scalar)
+        }
+        (_, GeneratedType::Enum { values, .. }) => match &written_enum_values {
+            Some(Some(written)) => {
+                let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
+                let actual: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+                if written != actual {
+                    push(
+                        &field.span,
+                        Severity::Warning,
+                        "drift-enum-values",
+                        format!(
+                            "Field \"{name}\" allows [{}], but {column_desc} allows [{}]",
+                            quoted_list(&written.into_iter().collect::<Vec<_>>()),
+                            quoted_list(&actual.into_iter().collect::<Vec<_>>())
+                        ),
+                    );
+                }
+                false
+            }
+            Some(None) => false,
+            None => true,
+        },
+        (_, GeneratedType::Scalar(_)) => written_enum_values.is_some(),
+    };
+    if type_differs || field.array != planned.array {
+        push(
+            &field.span,
+            Severity::Warning,
+            "drift-field-type",
+            format!(
+                "Field \"{name}\" does not match {column_desc}: generation would write `{}`",
+                planned.expression
+            ),
+        );
+        return;
+    }
+    // Nullability: `.required()` for NOT NULL, or `.default()` instead for a PostgreSQL sequence
+    // (files written before Amplify added `.default()` say `.required()` there).
+    let not_null = !column.nullable;
+    let sequence_ok = planned.database_default && field.default.is_some() && !field.required;
+    if field.required != not_null && !sequence_ok {
+        let message = if not_null {
+            format!(
+                "Field \"{name}\" is optional, but {column_desc} is NOT NULL: generation would write `{}`",
+                planned.expression
+            )
+        } else {
+            format!(
+                "Field \"{name}\" is required, but {column_desc} is nullable: generation would write `{}`",
+                planned.expression
+            )
+        };
+        push(
+            &field.span,
+            Severity::Warning,
+            "drift-field-nullability",
+            message,
+        );
+    }
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|i| format!("\"{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The generator options a regeneration of `schema`'s file would use: its own identifier and
+/// secret names (schemals does not know the host the identifier was computed from).
+fn options_for(project: &Project, schema: &Schema) -> SynthesisOptions {
+    let Database::Sql(db) = &schema.database else {
+        return SynthesisOptions::default();
+    };
+    let text = &project.file(schema.span.file).text;
+    SynthesisOptions {
+        identifier: db
+            .identifier
+            .as_ref()
+            .map(|i| i.text.clone())
+            .unwrap_or_default(),
+        connection_uri_secret: Some(
+            db.connection_secret
+                .as_ref()
+                .map_or_else(|| "SQL_CONNECTION_STRING".to_owned(), |s| s.text.clone()),
+        ),
+        ssl_cert_secret: ssl_cert_secret(text),
+        extra_schemas: Vec::new(),
+    }
+}
+
+/// The name in `sslCert: secret("NAME")`, read from the text (the model does not keep it).
+fn ssl_cert_secret(text: &str) -> Option<String> {
+    let after = &text[text.find("sslCert")? + "sslCert".len()..];
+    let after = after.trim_start().strip_prefix(':')?.trim_start();
+    let after = after.strip_prefix("secret(")?.trim_start();
+    let quote = after.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let rest = &after[1..];
+    let end = rest.find(quote)?;
+    Some(rest[..end].to_owned())
+}
+
+/// The text a regeneration writes into the generated file at `path`: the database part of the
+/// file's own `configure` block is kept (identifier, secrets, `vpcConfig`), the models and enums
+/// are generated from the catalog. `None` when `path` is not a generated SQL schema, there is no
+/// catalog of the schema's engine, or nothing can be generated.
+pub fn regenerated_text(analysis: &Analysis<'_>, path: &Path) -> Option<String> {
+    let catalog = analysis.catalog?;
+    let file_id = analysis.project.file_id(path)?;
+    let schema = analysis
+        .model
+        .schemas
+        .iter()
+        .find(|s| s.generated && s.is_sql() && s.span.file == file_id)?;
+    if let Some(engine) = schema.engine().and_then(Engine::from_amplify_name)
+        && engine != catalog.catalog.engine
+    {
+        return None;
+    }
+    let options = options_for(analysis.project, schema);
+    let synthesized = synthesize(&catalog.catalog, &options).ok()?.text;
+    let current = &analysis.project.file(file_id).text;
+    const BODY_START: &str = "}).schema({\n";
+    let text = match (current.find(BODY_START), synthesized.find(BODY_START)) {
+        (Some(old), Some(new)) if current.matches(BODY_START).count() == 1 => {
+            let header = current.get(..old + BODY_START.len())?;
+            let body = synthesized.get(new + BODY_START.len()..)?;
+            format!("{header}{body}")
+        }
+        _ => synthesized,
+    };
+    Some(text)
+}
+
+/// The regenerate action for a generated `schema.sql.ts`: a quick fix of the drift diagnostics in
+/// `range`, or a source action when there are none. Its edit replaces the file with the
+/// regenerated text, so the editor can preview the difference. None when nothing would change.
 pub fn code_actions(
     analysis: &Analysis<'_>,
     path: &Path,
     range: TextRange,
     diagnostics: &[Diagnostic],
 ) -> Vec<CodeAction> {
-    let _ = (analysis, path, range, diagnostics);
-    Vec::new()
+    let Some(text) = regenerated_text(analysis, path) else {
+        return Vec::new();
+    };
+    let Some(file) = analysis.project.find(path) else {
+        return Vec::new();
+    };
+    if *file.text == *text {
+        return Vec::new();
+    }
+    let fixes = diagnostics
+        .iter()
+        .filter(|d| d.path == path && DRIFT_CODES.contains(&d.code))
+        .find(|d| d.range.start <= range.end && range.start <= d.range.end)
+        .map(|d| d.code);
+    vec![CodeAction {
+        title: REGENERATE_TITLE.to_owned(),
+        kind: if fixes.is_some() { "quickfix" } else { "source" },
+        edits: vec![TextEdit {
+            path: path.to_path_buf(),
+            range: 0..file.text.len(),
+            new_text: text,
+        }],
+        fixes,
+        preferred: fixes.is_some(),
+    }]
+}
+
+/// One difference between two catalogs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogChange {
+    pub kind: ChangeKind,
+    /// What changed, e.g. `column public.notes.title (text)`.
+    pub what: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl std::fmt::Display for CatalogChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = match self.kind {
+            ChangeKind::Added => '+',
+            ChangeKind::Removed => '-',
+            ChangeKind::Changed => '~',
+        };
+        write!(f, "{sign} {}", self.what)
+    }
+}
+
+/// What changed from `before` (a snapshot) to `after` (the database now): tables, columns, keys,
+/// enums, functions. Empty when they agree on everything schemals reads; the server version is
+/// not compared.
+pub fn catalog_changes(before: &Catalog, after: &Catalog) -> Vec<CatalogChange> {
+    let mut changes = Vec::new();
+    let mut change = |kind, what: String| changes.push(CatalogChange { kind, what });
+    if before.engine != after.engine || before.database != after.database {
+        change(
+            ChangeKind::Changed,
+            format!(
+                "database: {} {} → {} {}",
+                before.engine.amplify_name(),
+                before.database,
+                after.engine.amplify_name(),
+                after.database
+            ),
+        );
+    }
+    let find = |catalog: &'_ Catalog, t: &Table| {
+        catalog
+            .tables
+            .iter()
+            .find(|o| o.schema == t.schema && o.name == t.name)
+            .cloned()
+    };
+    for table in &before.tables {
+        if find(after, table).is_none() {
+            change(
+                ChangeKind::Removed,
+                format!("{} {}.{}", kind_name(table), table.schema, table.name),
+            );
+        }
+    }
+    for table in &after.tables {
+        let Some(old) = find(before, table) else {
+            change(
+                ChangeKind::Added,
+                format!("{} {}.{}", kind_name(table), table.schema, table.name),
+            );
+            continue;
+        };
+        let qualified = format!("{}.{}", table.schema, table.name);
+        if old.kind != table.kind {
+            change(
+                ChangeKind::Changed,
+                format!("{qualified}: {} → {}", kind_name(&old), kind_name(table)),
+            );
+        }
+        for column in &old.columns {
+            if table.column(&column.name).is_none() {
+                change(
+                    ChangeKind::Removed,
+                    format!("column {qualified}.{} ({})", column.name, column.data_type),
+                );
+            }
+        }
+        for column in &table.columns {
+            let Some(was) = old.column(&column.name) else {
+                change(
+                    ChangeKind::Added,
+                    format!("column {qualified}.{} ({})", column.name, column.data_type),
+                );
+                continue;
+            };
+            if was != column {
+                change(
+                    ChangeKind::Changed,
+                    format!(
+                        "column {qualified}.{}: {} → {}",
+                        column.name,
+                        describe_column(was),
+                        describe_column(column)
+                    ),
+                );
+            }
+        }
+        if old.primary_key != table.primary_key {
+            change(
+                ChangeKind::Changed,
+                format!(
+                    "primary key of {qualified}: ({}) → ({})",
+                    old.primary_key.join(", "),
+                    table.primary_key.join(", ")
+                ),
+            );
+        }
+        if old.foreign_keys != table.foreign_keys {
+            change(ChangeKind::Changed, format!("foreign keys of {qualified}"));
+        }
+        if old.partition_of != table.partition_of {
+            change(ChangeKind::Changed, format!("partition parent of {qualified}"));
+        }
+    }
+    for e in &before.enums {
+        if !after
+            .enums
+            .iter()
+            .any(|o| o.schema == e.schema && o.name == e.name)
+        {
+            change(ChangeKind::Removed, format!("enum {}.{}", e.schema, e.name));
+        }
+    }
+    for e in &after.enums {
+        match before
+            .enums
+            .iter()
+            .find(|o| o.schema == e.schema && o.name == e.name)
+        {
+            None => change(ChangeKind::Added, format!("enum {}.{}", e.schema, e.name)),
+            Some(old) if old.values != e.values => change(
+                ChangeKind::Changed,
+                format!(
+                    "enum {}.{}: ({}) → ({})",
+                    e.schema,
+                    e.name,
+                    old.values.join(", "),
+                    e.values.join(", ")
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    let signature = |f: &schemals_catalog::Function| {
+        format!("{}.{}({})", f.schema, f.name, f.arguments)
+    };
+    let before_functions: BTreeSet<String> = before.functions.iter().map(signature).collect();
+    let after_functions: BTreeSet<String> = after.functions.iter().map(signature).collect();
+    for f in before_functions.difference(&after_functions) {
+        change(ChangeKind::Removed, format!("function {f}"));
+    }
+    for f in after_functions.difference(&before_functions) {
+        change(ChangeKind::Added, format!("function {f}"));
+    }
+    if before.search_path != after.search_path {
+        change(
+            ChangeKind::Changed,
+            format!(
+                "search path: {} → {}",
+                before.search_path.join(", "),
+                after.search_path.join(", ")
+            ),
+        );
+    }
+    let order_differs = before.generator_table_order != after.generator_table_order;
+    drop(change);
+    if changes.is_empty() && order_differs {
+        changes.push(CatalogChange {
+            kind: ChangeKind::Changed,
+            what: "the order in which the server lists the tables (the model order of schema.sql.ts)"
+                .to_owned(),
+        });
+    }
+    changes
+}
+
+fn kind_name(table: &Table) -> &'static str {
+    use schemals_catalog::TableKind;
+    match table.kind {
+        TableKind::Table => "table",
+        TableKind::View => "view",
+        TableKind::MaterializedView => "materialized view",
+        TableKind::ForeignTable => "foreign table",
+        TableKind::PartitionedTable => "partitioned table",
+    }
+}
+
+fn describe_column(column: &Column) -> String {
+    let mut out = column.data_type.clone();
+    if !column.nullable {
+        out.push_str(" NOT NULL");
+    }
+    if let Some(default) = &column.default {
+        out.push_str(" DEFAULT ");
+        out.push_str(default);
+    }
+    if !column.enum_values.is_empty() {
+        out.push_str(&format!(" ({})", column.enum_values.join(", ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_ssl_cert_secret() {
+        assert_eq!(
+            ssl_cert_secret("x\n        sslCert: secret(\"SQL_SSL_CERT\"),\n").as_deref(),
+            Some("SQL_SSL_CERT")
+        );
+        assert_eq!(ssl_cert_secret("connectionUri: secret('X')"), None);
+    }
 }

@@ -150,6 +150,8 @@ pub fn hover(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<Hove
 pub fn definition(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Vec<Location> {
     if in_sql(analysis, path, offset) {
         crate::sql_features::definition(analysis, path, offset)
+    } else if let Some(file) = crate::sql_features::reference_definition(analysis, path, offset) {
+        vec![file]
     } else {
         crate::dsl_features::definition(analysis, path, offset)
     }

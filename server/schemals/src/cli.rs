@@ -24,6 +24,12 @@ struct Options {
     database_url: Option<String>,
     catalog: Option<PathBuf>,
     out: Option<PathBuf>,
+    connection_uri_secret: Option<String>,
+    ssl_cert_secret: Option<String>,
+    /// `--schema NAME` (generate): more PostgreSQL schemas than `public`.
+    schemas: Vec<String>,
+    /// `--live` (check): compare the snapshot with the live database first.
+    live: bool,
 }
 
 fn parse_options(args: &[String], allowed: &[&str]) -> Result<Options, String> {
@@ -33,6 +39,10 @@ fn parse_options(args: &[String], allowed: &[&str]) -> Result<Options, String> {
         database_url: None,
         catalog: None,
         out: None,
+        connection_uri_secret: None,
+        ssl_cert_secret: None,
+        schemas: Vec::new(),
+        live: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -40,6 +50,10 @@ fn parse_options(args: &[String], allowed: &[&str]) -> Result<Options, String> {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
             _ => (arg.as_str(), None),
         };
+        if flag == "--live" && inline.is_none() && allowed.contains(&flag) {
+            options.live = true;
+            continue;
+        }
         if flag.starts_with("--") {
             if !allowed.contains(&flag) {
                 return Err(format!("unknown option `{flag}`"));
@@ -62,6 +76,9 @@ fn parse_options(args: &[String], allowed: &[&str]) -> Result<Options, String> {
                 "--database-url" => options.database_url = Some(value),
                 "--catalog" => options.catalog = Some(PathBuf::from(value)),
                 "--out" => options.out = Some(PathBuf::from(value)),
+                "--connection-uri-secret" => options.connection_uri_secret = Some(value),
+                "--ssl-cert-secret" => options.ssl_cert_secret = Some(value),
+                "--schema" => options.schemas.push(value),
                 _ => return Err(format!("unknown option `{flag}`")),
             }
         } else if options.path.is_none() {
@@ -94,7 +111,10 @@ fn introspect_live(url: &str) -> Result<Catalog, String> {
 
 /// `schemals check [PATH]`.
 pub fn check(args: &[String]) -> ExitCode {
-    let options = match parse_options(args, &["--format", "--database-url", "--catalog"]) {
+    let options = match parse_options(
+        args,
+        &["--format", "--database-url", "--catalog", "--live"],
+    ) {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
@@ -128,7 +148,15 @@ pub fn check(args: &[String]) -> ExitCode {
     }
     let hints = host::database_hints(&project, &model);
     let mut notes = Vec::new();
-    let catalog = match choose_catalog(&root, &options, &hints, &mut notes) {
+    let chosen = if options.live {
+        match live_catalog_if_snapshot_fresh(&root, &options, &hints) {
+            Ok(catalog) => Ok(Some(catalog)),
+            Err(code) => return code,
+        }
+    } else {
+        choose_catalog(&root, &options, &hints, &mut notes)
+    };
+    let catalog = match chosen {
         Ok(c) => c,
         Err(e) => {
             eprintln!("schemals: {e}");
@@ -326,7 +354,8 @@ pub fn introspect(args: &[String]) -> ExitCode {
         .unwrap_or_else(|| host::default_snapshot_path(&root, &hints));
     let started = std::time::Instant::now();
     match introspect_live(&url) {
-        Ok(catalog) => {
+        Ok(mut catalog) => {
+            describe_statements(&url, &project, &model, &mut catalog);
             if let Err(e) = catalog.write_snapshot(&out) {
                 eprintln!("schemals: cannot write {}: {e}", out.display());
                 return ExitCode::from(2);
@@ -348,6 +377,39 @@ pub fn introspect(args: &[String]) -> ExitCode {
     }
 }
 
+/// Has the database describe every SQL statement of the project (prepared, never run) and keeps
+/// the descriptions in the catalog, so the result-shape checks use the database's own types
+/// offline. A failure costs the descriptions only, with a note.
+fn describe_statements(
+    url: &str,
+    project: &schemals_ide::Project,
+    model: &schemals_syntax::model::SchemaModel,
+    catalog: &mut Catalog,
+) {
+    let statements: Vec<live::StatementToDescribe> = schemals_ide::project_statements(project, model)
+        .into_iter()
+        .map(|s| live::StatementToDescribe {
+            sql: s.sql,
+            placeholders: s.placeholders,
+        })
+        .collect();
+    if statements.is_empty() {
+        return;
+    }
+    let Some(rt) = runtime() else { return };
+    match rt.block_on(live::describe(url, &IntrospectOptions::default(), &statements)) {
+        Ok(descriptions) => {
+            let refused = descriptions.iter().filter(|d| d.error.is_some()).count();
+            eprintln!(
+                "described {} SQL statements ({refused} refused by the database)",
+                descriptions.len()
+            );
+            catalog.statements = descriptions;
+        }
+        Err(e) => eprintln!("schemals: SQL statements not described: {e}"),
+    }
+}
+
 /// `schemals dump-model [DIR]`: prints the schema model as schemals reads it (for debugging).
 pub fn dump_model(args: &[String]) -> ExitCode {
     let root = args
@@ -362,4 +424,220 @@ pub fn dump_model(args: &[String]) -> ExitCode {
     out.push_str(&schemals_syntax::dump::dump(&model));
     write_stdout(&out);
     ExitCode::SUCCESS
+}
+
+/// `schemals generate [DIR]`: writes `schema.sql.ts` from the live database, as Amplify's
+/// `ampx generate schema-from-database` does, without AWS.
+pub fn generate(args: &[String]) -> ExitCode {
+    let options = match parse_options(
+        args,
+        &[
+            "--database-url",
+            "--out",
+            "--connection-uri-secret",
+            "--ssl-cert-secret",
+            "--schema",
+        ],
+    ) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
+    let root = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut cache = ParseCache::default();
+    let (project, model) = host::load_project(&root, &Overlays::new(), &mut cache);
+    let hints = host::database_hints(&project, &model);
+    let Some((url, source)) = database_url(&root, &options, &hints) else {
+        return usage_error(&no_database_message(&hints));
+    };
+    let out = options.out.clone().unwrap_or_else(|| {
+        hints
+            .generated_dirs
+            .first()
+            .cloned()
+            .unwrap_or_else(|| root.join("amplify").join("data"))
+            .join("schema.sql.ts")
+    });
+    let target = match live::ConnectionTarget::parse(&url) {
+        Ok(target) => target,
+        Err(e) => {
+            eprintln!("schemals: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let catalog = match introspect_live(&url) {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            eprintln!("schemals: {e}\nschemals: {} was not changed", out.display());
+            return ExitCode::from(1);
+        }
+    };
+    // The secret names: as given, else those of the file being replaced, else Amplify's usual one.
+    let connection_uri_secret = options
+        .connection_uri_secret
+        .clone()
+        .or_else(|| hints.secret_names.first().cloned())
+        .unwrap_or_else(|| "SQL_CONNECTION_STRING".to_owned());
+    let synthesis_options = schemals_ide::SynthesisOptions {
+        identifier: schemals_ide::amplify_identifier(
+            &target.host,
+            target.engine,
+            &target.database,
+            target.port,
+        ),
+        connection_uri_secret: Some(connection_uri_secret),
+        ssl_cert_secret: options.ssl_cert_secret.clone(),
+        extra_schemas: options.schemas.clone(),
+    };
+    let synthesis = match schemals_ide::synthesize(&catalog, &synthesis_options) {
+        Ok(s) => s,
+        Err(e) => {
+            if let schemals_ide::SynthesisError::NoPrimaryKey { skipped } = &e {
+                eprintln!("{}", skipped_note(skipped));
+            }
+            eprintln!(
+                "schemals: {e} (database of {source}: {target})\nschemals: {} was not changed",
+                out.display()
+            );
+            return ExitCode::from(1);
+        }
+    };
+    if !synthesis.skipped.is_empty() {
+        eprintln!("{}", skipped_note(&synthesis.skipped));
+    }
+    if let Err(e) = write_atomically(&out, &synthesis.text) {
+        eprintln!("schemals: cannot write {}: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    eprintln!("wrote {} from the database of {source} ({target})", out.display());
+    ExitCode::SUCCESS
+}
+
+fn skipped_note(skipped: &[schemals_ide::synthesize::SkippedTable]) -> String {
+    use schemals_ide::synthesize::SkipReason;
+    let list = |reason: SkipReason| {
+        skipped
+            .iter()
+            .filter(|t| t.reason == reason)
+            .map(|t| {
+                let kind = match t.kind {
+                    schemals_catalog::TableKind::View => " (view)",
+                    _ => "",
+                };
+                format!("{}{kind}", t.name)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut lines = Vec::new();
+    let no_key = list(SkipReason::NoPrimaryKey);
+    if !no_key.is_empty() {
+        lines.push(format!(
+            "note: skipped {} without a primary key (Amplify needs one for a model): {}",
+            if no_key.len() == 1 { "1 table".to_owned() } else { format!("{} tables", no_key.len()) },
+            no_key.join(", ")
+        ));
+    }
+    let taken = list(SkipReason::NameTaken);
+    if !taken.is_empty() {
+        lines.push(format!(
+            "note: skipped tables whose name an earlier schema already took: {}",
+            taken.join(", ")
+        ));
+    }
+    lines.join("\n")
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a failure
+/// never leaves a half-written file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "schema.sql.ts".to_owned());
+    let temp = dir.join(format!(".{file_name}.schemals-{}.tmp", std::process::id()));
+    std::fs::write(&temp, text)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
+/// The database URL: `--database-url`, or the variable named by the configure block's secret (or
+/// that name in `.env`), with where it came from.
+fn database_url(
+    root: &Path,
+    options: &Options,
+    hints: &host::DatabaseHints,
+) -> Option<(String, String)> {
+    match &options.database_url {
+        Some(url) => Some((url.clone(), "--database-url".to_owned())),
+        None => host::database_url_from_environment(root, hints),
+    }
+}
+
+fn no_database_message(hints: &host::DatabaseHints) -> String {
+    let names = if hints.secret_names.is_empty() {
+        "SQL_CONNECTION_STRING".to_owned()
+    } else {
+        hints.secret_names.join(" or ")
+    };
+    format!("no database: give --database-url URL, or set {names} (environment or .env)")
+}
+
+/// `check --live`: the live catalog when the committed snapshot agrees with it; otherwise prints
+/// what changed and returns exit status 1 (2 when the database or the snapshot cannot be read).
+fn live_catalog_if_snapshot_fresh(
+    root: &Path,
+    options: &Options,
+    hints: &host::DatabaseHints,
+) -> Result<Catalog, ExitCode> {
+    let Some((url, source)) = database_url(root, options, hints) else {
+        return Err(usage_error(&format!(
+            "--live {}",
+            no_database_message(hints)
+        )));
+    };
+    let snapshot_path = options
+        .catalog
+        .clone()
+        .unwrap_or_else(|| host::default_snapshot_path(root, hints));
+    let snapshot = match host::read_snapshot(&snapshot_path) {
+        Ok(Some(snapshot)) => snapshot,
+        Ok(None) => {
+            eprintln!(
+                "schemals: no catalog snapshot at {}; run `schemals introspect` to write it",
+                snapshot_path.display()
+            );
+            return Err(ExitCode::from(1));
+        }
+        Err(e) => {
+            eprintln!("schemals: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let live = match introspect_live(&url) {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            eprintln!("schemals: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let changes = schemals_ide::catalog_changes(&snapshot, &live);
+    if changes.is_empty() {
+        return Ok(live);
+    }
+    let mut report = format!(
+        "the catalog snapshot {} is stale: the database of {source} ({}) differs:\n",
+        relative(&snapshot_path, root).display(),
+        live::redact(&url)
+    );
+    for change in &changes {
+        report.push_str(&format!("  {change}\n"));
+    }
+    report.push_str("Run `schemals introspect` to refresh the snapshot, and commit it.\n");
+    write_stdout(&report);
+    Err(ExitCode::from(1))
 }

@@ -15,9 +15,19 @@ Usage:
       --format human|json                   output format (default human)
       --database-url URL                    check against this live database
       --catalog FILE                        check against this catalog snapshot
+      --live                                fail (exit 1) when the snapshot is stale against
+                                            the live database, then check against it
   schemals introspect [DIR] [OPTIONS]       write the catalog snapshot of the database
       --database-url URL                    the database (default: from the configure block's secret)
       --out FILE                            where to write (default: next to schema.sql.ts)
+  schemals generate [DIR] [OPTIONS]         write schema.sql.ts from the database, as Amplify's
+                                            `ampx generate schema-from-database` does
+      --database-url URL                    the database (default: from the configure block's secret)
+      --out FILE                            where to write (default: amplify/data/schema.sql.ts)
+      --connection-uri-secret NAME          secret named in the configure block
+                                            (default: the file's, or SQL_CONNECTION_STRING)
+      --ssl-cert-secret NAME                secret holding the server's CA certificate
+      --schema NAME                         also read this PostgreSQL schema (beyond Amplify)
   schemals --version
 
 Exit status of check: 0 no errors, 1 errors found, 2 usage or I/O failure.";
@@ -33,6 +43,7 @@ fn main() -> ExitCode {
         "serve" | "--stdio" | "lsp" => lsp::run(),
         "check" => cli::check(rest),
         "introspect" => cli::introspect(rest),
+        "generate" => cli::generate(rest),
         "dump-model" => cli::dump_model(rest),
         "--version" | "-V" | "version" => {
             cli::write_stdout(&format!("schemals {}\n", env!("CARGO_PKG_VERSION")));

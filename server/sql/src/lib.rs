@@ -6,6 +6,11 @@
 //! offsets into that SQL text; the caller maps them back into the host file with its own source map.
 //! [`analyze`] never fails and never panics: broken SQL gives diagnostics, never an error.
 //!
+//! For editor features on half-typed SQL, where a parse gives nothing: [`lexical`] (a tolerant token
+//! stream with byte ranges, `:name` placeholders as one token), [`context`] (the clause, the word
+//! being typed, the tables, aliases and CTEs of the statement around a cursor) and [`format()`]
+//! (reformatting that refuses whenever it could lose anything).
+//!
 //! # What it reports
 //!
 //! | code | severity | when |
@@ -63,6 +68,8 @@ use std::ops::Range;
 
 use schemals_catalog::{Catalog, CatalogIndex, Engine};
 
+pub mod context;
+pub mod lexical;
 mod parse;
 mod placeholders;
 mod resolve;
@@ -151,9 +158,21 @@ pub struct StatementInfo {
 pub struct OutputColumns {
     /// Names as the database reports them (PostgreSQL: unquoted names folded to lower case).
     pub names: Vec<String>,
+    /// Parallel to `names`: the catalog column each result column passes through unchanged (a
+    /// plain column reference, through aliases, CTEs and derived tables), which gives its type and
+    /// nullability; `None` for expressions and anything not resolved in the catalog.
+    pub sources: Vec<Option<ColumnSource>>,
     /// False when some columns could not be named (an expression without alias, `*` over a table
     /// function, a table missing from the catalog): `names` is then only part of the result.
     pub complete: bool,
+}
+
+/// A column of a catalog table, names as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ColumnSource {
+    pub schema: String,
+    pub table: String,
+    pub column: String,
 }
 
 /// A table named in the text (in `FROM`, `JOIN`, or as the target of `INSERT`/`UPDATE`/`DELETE`).
@@ -229,4 +248,60 @@ pub fn analyze(
         .diagnostics
         .sort_by_key(|d| (d.range.start, d.range.end));
     analysis
+}
+
+/// The text of a SQL text reformatted: one statement after another, `pretty` across lines with
+/// two-space indents (sqlparser's pretty printer), else on one line each. `None` when formatting
+/// could lose or change anything: a comment (the printer drops comments), a statement that does
+/// not parse, or a printed form that does not parse back to the same statements.
+pub fn format(sql: &str, engine: Engine, pretty: bool) -> Option<String> {
+    use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect};
+    use sqlparser::parser::Parser;
+    let dialect: &dyn Dialect = match engine {
+        Engine::Postgresql => &PostgreSqlDialect {},
+        Engine::Mysql => &MySqlDialect {},
+    };
+    let tokens = lexical::tokenize(sql, engine);
+    // Comments would be lost; very long texts are not worth sqlparser's recursion.
+    if tokens.len() > 10_000
+        || tokens.iter().any(|t| {
+            matches!(
+                t.kind,
+                lexical::TokenKind::Comment | lexical::TokenKind::Unknown
+            )
+        })
+    {
+        return None;
+    }
+    let parse = |text: &str| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Parser::parse_sql(dialect, text).ok()
+        }))
+        .ok()
+        .flatten()
+    };
+    let statements = parse(sql).filter(|s| !s.is_empty())?;
+    let printed: Vec<String> = statements
+        .iter()
+        .map(|s| {
+            if pretty {
+                format!("{s:#}")
+            } else {
+                format!("{s}")
+            }
+        })
+        .collect();
+    let separator = if pretty { ";\n" } else { "; " };
+    let mut text = printed.join(separator);
+    if sql.trim_end().ends_with(';') {
+        text.push(';');
+    }
+    // The printed text must read back as the same statements.
+    let again = parse(&text)?;
+    let same = again.len() == statements.len()
+        && again
+            .iter()
+            .zip(&statements)
+            .all(|(a, b)| a.to_string() == b.to_string());
+    same.then_some(text)
 }

@@ -22,7 +22,7 @@ use sqlparser::keywords::ALL_KEYWORDS;
 use sqlparser::tokenizer::Span;
 
 use crate::text::PositionMap;
-use crate::{OutputColumns, Severity, SqlDiagnostic, StatementKind, TableRef, codes};
+use crate::{ColumnSource, OutputColumns, Severity, SqlDiagnostic, StatementKind, TableRef, codes};
 
 /// How deep the analysis follows nested expressions and queries before it gives up (quietly). The
 /// parser's own limit keeps real nesting far below; this bounds left-deep operator chains.
@@ -62,6 +62,8 @@ pub(crate) struct Summary {
 #[derive(Debug, Clone, Default)]
 struct Cols {
     names: Vec<String>,
+    /// Parallel to `names`: the catalog column each one passes through unchanged, if any.
+    sources: Vec<Option<ColumnSource>>,
     /// False when more columns may exist than `names` lists.
     complete: bool,
 }
@@ -73,21 +75,44 @@ impl Cols {
 
     fn known(names: Vec<String>) -> Cols {
         Cols {
+            sources: vec![None; names.len()],
             names,
             complete: true,
         }
     }
 
+    fn push(&mut self, name: String, source: Option<ColumnSource>) {
+        self.names.push(name);
+        self.sources.push(source);
+    }
+
+    fn source(&self, index: usize) -> Option<&ColumnSource> {
+        self.sources.get(index).and_then(Option::as_ref)
+    }
+
     fn extend(&mut self, other: &Cols) {
-        self.names.extend(other.names.iter().cloned());
+        for (i, name) in other.names.iter().enumerate() {
+            self.push(name.clone(), other.source(i).cloned());
+        }
         self.complete &= other.complete;
+    }
+
+    /// Renames column `index`, or adds it; a renamed column keeps its source.
+    fn rename(&mut self, index: usize, name: String) {
+        match self.names.get_mut(index) {
+            Some(slot) => *slot = name,
+            None => self.push(name, None),
+        }
     }
 }
 
 impl From<Cols> for OutputColumns {
     fn from(cols: Cols) -> OutputColumns {
+        let mut sources = cols.sources;
+        sources.resize(cols.names.len(), None);
         OutputColumns {
             names: cols.names,
+            sources,
             complete: cols.complete,
         }
     }
@@ -269,10 +294,9 @@ impl<'a> Analyzer<'a> {
                 .iter()
                 .map(|c| self.ident_name(&c.name))
                 .collect();
-            cols = Cols {
-                names,
-                complete: cols.complete || create.query.is_none(),
-            };
+            let complete = cols.complete || create.query.is_none();
+            cols = Cols::known(names);
+            cols.complete = complete;
         }
         // `IF NOT EXISTS` may leave an existing table, with other columns, in place.
         cols.complete &= !create.if_not_exists;
@@ -285,10 +309,7 @@ impl<'a> Analyzer<'a> {
         let mut cols = self.query(&view.query, scope);
         for (i, column) in view.columns.iter().enumerate() {
             let name = self.ident_name(&column.name);
-            match cols.names.get_mut(i) {
-                Some(slot) => *slot = name,
-                None => cols.names.push(name),
-            }
+            cols.rename(i, name);
         }
         if let Some((schema, name)) = self.split_name(&view.name) {
             self.created.push(Created { schema, name, cols });
@@ -743,19 +764,19 @@ impl<'a> Analyzer<'a> {
                 SelectItem::UnnamedExpr(expr) => {
                     self.expr(expr, scope, Ctx::default());
                     match self.output_name(expr) {
-                        Some(name) => output.names.push(name),
+                        Some(name) => output.push(name, self.column_source(expr, scope)),
                         None => output.complete = false,
                     }
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     self.expr(expr, scope, Ctx::default());
-                    output.names.push(self.ident_name(alias));
+                    output.push(self.ident_name(alias), self.column_source(expr, scope));
                 }
                 SelectItem::ExprWithAliases { expr, aliases } => {
                     self.expr(expr, scope, Ctx::default());
-                    output
-                        .names
-                        .extend(aliases.iter().map(|a| self.ident_name(a)));
+                    for alias in aliases {
+                        output.push(self.ident_name(alias), None);
+                    }
                     output.complete = false;
                 }
                 SelectItem::Wildcard(_) => {
@@ -799,6 +820,43 @@ impl<'a> Analyzer<'a> {
                 Some(ObjectNamePart::Identifier(ident)) => Some(self.ident_name(ident)),
                 _ => None,
             },
+            _ => None,
+        }
+    }
+
+    /// The catalog column a select-list expression passes through unchanged: a bare or qualified
+    /// column reference that resolves to exactly one column of the relations in scope.
+    fn column_source(&self, expr: &Expr, scope: &Scope) -> Option<ColumnSource> {
+        match expr {
+            Expr::Nested(inner) => self.column_source(inner, scope),
+            Expr::Identifier(ident) => {
+                let name = self.ident_name(ident);
+                let mut found = None;
+                for relation in &scope.relations {
+                    for (i, column) in relation.cols.names.iter().enumerate() {
+                        if self.column_eq(column, &name) {
+                            if found.is_some() {
+                                return None;
+                            }
+                            found = Some(relation.cols.source(i).cloned());
+                        }
+                    }
+                }
+                found.flatten()
+            }
+            Expr::CompoundIdentifier(idents) => {
+                let [qualifier, column] = idents.as_slice() else {
+                    return None;
+                };
+                let relation = self.find_relation(scope, &self.ident_name(qualifier))?;
+                let name = self.ident_name(column);
+                let index = relation
+                    .cols
+                    .names
+                    .iter()
+                    .position(|c| self.column_eq(c, &name))?;
+                relation.cols.source(index).cloned()
+            }
             _ => None,
         }
     }
@@ -1016,10 +1074,7 @@ impl<'a> Analyzer<'a> {
     fn rename_columns(&self, mut cols: Cols, alias: &TableAlias) -> Cols {
         for (i, column) in alias.columns.iter().enumerate() {
             let name = self.ident_name(&column.name);
-            match cols.names.get_mut(i) {
-                Some(slot) => *slot = name,
-                None => cols.names.push(name),
-            }
+            cols.rename(i, name);
         }
         cols
     }
@@ -1081,10 +1136,20 @@ impl<'a> Analyzer<'a> {
         }
         let table_name = normalized.last().cloned().unwrap_or_default();
         let (cols, schema) = match lookup {
-            Lookup::Catalog(table) => (
-                Cols::known(table.columns.iter().map(|c| c.name.clone()).collect()),
-                Some(table.schema.clone()),
-            ),
+            Lookup::Catalog(table) => {
+                let mut cols = Cols::known(Vec::new());
+                for column in &table.columns {
+                    cols.push(
+                        column.name.clone(),
+                        Some(ColumnSource {
+                            schema: table.schema.clone(),
+                            table: table.name.clone(),
+                            column: column.name.clone(),
+                        }),
+                    );
+                }
+                (cols, Some(table.schema.clone()))
+            }
             Lookup::Known(cols) => (
                 cols,
                 normalized

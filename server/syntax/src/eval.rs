@@ -637,7 +637,15 @@ impl<'s> Evaluator<'s> {
             Value::ModelOf(model) if prop == "fields" => Value::FieldsOf(model),
             Value::FieldsOf(model) => {
                 let m = &self.model.models[model.0];
-                match m.fields.iter().position(|f| f.name.text == prop) {
+                let position = m.fields.iter().position(|f| f.name.text == prop);
+                let target = match position {
+                    Some(_) => UseTarget::Field(model, prop.to_owned()),
+                    None => UseTarget::UnknownField(model),
+                };
+                let span = self.span(property);
+                self.model.name_uses.push(NameUse { span, target });
+                let m = &self.model.models[model.0];
+                match position {
                     Some(i) => Value::FieldOf(model, i),
                     None => {
                         if m.fields_complete {
@@ -655,6 +663,16 @@ impl<'s> Evaluator<'s> {
 
     fn model_by_name(&mut self, schema: SchemaId, property: Node<'s>) -> Value<'s> {
         let prop = self.node_text(property);
+        let s = &self.model.schemas[schema.0];
+        let target = match s.entry(prop).map(|e| &e.def) {
+            Some(TypeDef::Model(id)) => Some(UseTarget::Model(*id)),
+            Some(_) => None,
+            None => Some(UseTarget::UnknownModel(schema)),
+        };
+        if let Some(target) = target {
+            let span = self.span(property);
+            self.model.name_uses.push(NameUse { span, target });
+        }
         let s = &self.model.schemas[schema.0];
         if let Some(entry) = s.entry(prop) {
             return match entry.def {
@@ -1278,9 +1296,11 @@ impl<'s> Evaluator<'s> {
                 }
             }
             "setAuthorization" => {
+                self.models_callback(id, args.first());
                 self.callback(args.first(), vec![Value::Models(id), Value::Schema(id)]);
             }
             "setRelationships" => {
+                self.models_callback(id, args.first());
                 self.callback(args.first(), vec![Value::Models(id)]);
             }
             "addToSchema" | "addQueries" | "addMutations" | "addSubscriptions" => {
@@ -1304,6 +1324,16 @@ impl<'s> Evaluator<'s> {
             }
         }
         Value::Schema(id)
+    }
+
+    /// Remembers which schema's `models` a `setAuthorization`/`setRelationships` callback gets.
+    fn models_callback(&mut self, schema: SchemaId, callback: Option<&Node<'s>>) {
+        if let Some(node) = callback {
+            let span = self.span(*node);
+            self.model
+                .models_callbacks
+                .push(ModelsCallback { span, schema });
+        }
     }
 
     fn rename(&mut self, schema: SchemaId, pair: Value<'s>) {
@@ -1554,33 +1584,10 @@ impl<'s> Evaluator<'s> {
                 };
                 op.auth = Some(self.auth_rules(property, args.first(), level));
             }
-            "handler" => match {
+            "handler" => {
                 op.handler_span = Some(self.span(property));
-                args.first().map(|a| self.expr(*a))
-            } {
-                Some(Value::Handler(h)) => op.handlers = Some(vec![h]),
-                Some(Value::Array(items, complete)) => {
-                    let mut all = complete;
-                    let handlers = items
-                        .into_iter()
-                        .filter_map(|v| match v {
-                            Value::Handler(h) => Some(h),
-                            _ => {
-                                all = false;
-                                None
-                            }
-                        })
-                        .collect();
-                    op.handlers = Some(handlers);
-                    op.handlers_complete = all;
-                }
-                _ => {
-                    op.handlers = Some(vec![Handler::Unknown {
-                        span: self.span(property),
-                    }]);
-                    op.handlers_complete = false;
-                }
-            },
+                self.handlers(&mut op, property, args);
+            }
             "for" => {
                 for arg in args {
                     self.expr(*arg);
@@ -1594,6 +1601,34 @@ impl<'s> Evaluator<'s> {
             }
         }
         Value::Operation(Box::new(op))
+    }
+
+    /// `.handler(h)` or `.handler([h1, h2])` of a custom operation.
+    fn handlers(&mut self, op: &mut Operation, property: Node<'s>, args: &[Node<'s>]) {
+        match args.first().map(|a| self.expr(*a)) {
+            Some(Value::Handler(h)) => op.handlers = Some(vec![h]),
+            Some(Value::Array(items, complete)) => {
+                let mut all = complete;
+                let handlers = items
+                    .into_iter()
+                    .filter_map(|v| match v {
+                        Value::Handler(h) => Some(h),
+                        _ => {
+                            all = false;
+                            None
+                        }
+                    })
+                    .collect();
+                op.handlers = Some(handlers);
+                op.handlers_complete = all;
+            }
+            _ => {
+                op.handlers = Some(vec![Handler::Unknown {
+                    span: self.span(property),
+                }]);
+                op.handlers_complete = false;
+            }
+        }
     }
 
     // ----- authorization -----

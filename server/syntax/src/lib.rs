@@ -10,7 +10,7 @@ pub mod model;
 pub mod source_map;
 pub mod text;
 
-pub use tree_sitter::{InputEdit, Point, Tree};
+pub use tree_sitter::{InputEdit, Node, Point, Tree};
 
 /// Parses TypeScript. A UTF-8 byte order mark is blanked for the parser (same length, so byte
 /// offsets stay those of the file). Returns `None` only if tree-sitter gives up, which it does
@@ -27,4 +27,17 @@ pub fn parse_typescript(text: &str, old_tree: Option<&Tree>) -> Option<Tree> {
         }
         None => parser.parse(text, old_tree),
     }
+}
+
+/// Tells `tree` about one change applied by [`text::apply_change`], for an incremental re-parse.
+pub fn edit_tree(tree: &mut Tree, change: &text::TextChange) {
+    let point = |(row, column): (usize, usize)| Point { row, column };
+    tree.edit(&InputEdit {
+        start_byte: change.start,
+        old_end_byte: change.old_end,
+        new_end_byte: change.new_end,
+        start_position: point(change.start_point),
+        old_end_position: point(change.old_end_point),
+        new_end_position: point(change.new_end_point),
+    });
 }

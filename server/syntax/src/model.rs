@@ -42,6 +42,37 @@ pub struct SchemaModel {
     pub combines: Vec<Combine>,
     /// Errors the builders themselves would throw while the module runs, found during evaluation.
     pub diagnostics: Vec<ModelDiagnostic>,
+    /// Where `models.X` and `models.X.fields.f` are written in `setAuthorization` and
+    /// `setRelationships` callbacks, and what they name.
+    pub name_uses: Vec<NameUse>,
+    /// The callbacks of `setAuthorization`/`setRelationships`: whose `models` they receive.
+    pub models_callbacks: Vec<ModelsCallback>,
+}
+
+/// A `models.X` or `models.X.fields.f` member written in a callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameUse {
+    /// The property name (`X` or `f`).
+    pub span: Span,
+    pub target: UseTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UseTarget {
+    Model(ModelId),
+    Field(ModelId, String),
+    /// A `models.X` naming no model of the schema.
+    UnknownModel(SchemaId),
+    /// A `models.X.fields.f` naming no field of the model.
+    UnknownField(ModelId),
+}
+
+/// The callback argument of `setAuthorization`/`setRelationships`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelsCallback {
+    /// The callback expression.
+    pub span: Span,
+    pub schema: SchemaId,
 }
 
 impl SchemaModel {

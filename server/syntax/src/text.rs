@@ -109,6 +109,62 @@ impl LineIndex {
     }
 }
 
+/// What one content change did to a text: byte offsets, and the same places as tree-sitter points
+/// (rows counted by `\n` only, columns in bytes), as an incremental re-parse needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextChange {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+    pub start_point: (usize, usize),
+    pub old_end_point: (usize, usize),
+    pub new_end_point: (usize, usize),
+}
+
+/// Applies one editor change to `text` and keeps `lines` in step: `range` is in LSP positions,
+/// clamped as [`LineIndex::offset`] clamps them (an end before the start counts as the start), or
+/// `None` to replace the whole text. Returns the edit for an incremental re-parse, or `None` when
+/// the whole text was replaced. No position a client sends can make it panic.
+pub fn apply_change(
+    text: &mut String,
+    lines: &mut LineIndex,
+    range: Option<(LineCol, LineCol)>,
+    new_text: &str,
+) -> Option<TextChange> {
+    let Some((from, to)) = range else {
+        new_text.clone_into(text);
+        *lines = LineIndex::new(text);
+        return None;
+    };
+    // `offset` only returns char boundaries within the text, so the slice below is safe.
+    let start = lines.offset(text, from);
+    let old_end = lines.offset(text, to).max(start);
+    let start_point = tree_point(text, start);
+    let old_end_point = tree_point(text, old_end);
+    text.replace_range(start..old_end, new_text);
+    *lines = LineIndex::new(text);
+    let new_end = start + new_text.len();
+    Some(TextChange {
+        start,
+        old_end,
+        new_end,
+        start_point,
+        old_end_point,
+        new_end_point: tree_point(text, new_end),
+    })
+}
+
+/// The tree-sitter point (row, byte column) of `offset`: tree-sitter breaks rows at `\n` only.
+fn tree_point(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (row, before.len() - line_start)
+}
+
 /// The largest char boundary not after `offset`.
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());

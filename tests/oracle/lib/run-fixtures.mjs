@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../../..');
 const FIXTURES = path.join(REPO, 'tests/fixtures/check');
-const AMPLIFY_REF = process.env.AMPLIFY_REF || '/work/shared/amplify';
+const AMPLIFY_REF =
+  process.env.AMPLIFY_REF ||
+  (process.env.SCHEMALS_SHARED ? path.join(process.env.SCHEMALS_SHARED, 'amplify') : path.resolve(REPO, '../shared/amplify'));
 const TRANSFORM = path.join(AMPLIFY_REF, 'oracle/transform.sh');
 const SYNTH = path.join(REPO, 'tests/oracle/synth.sh');
 const ORACLE_HOME = process.env.ORACLE_HOME || path.join(REPO, '.oracle');
@@ -58,9 +60,34 @@ function annotations(file, problems) {
   const lines = readLines(file);
   const out = [];
   let target = null;
+  const tokenForm = new RegExp(`^\\s*${esc}@@ (.+?) (${SEVERITIES})\\[([a-z0-9-]+)\\]: (.*)$`);
   lines.forEach((line, i) => {
     const rel = `${path.relative(FIXTURES, file)}:${i + 1}`;
-    if (/^\s*(\/\/|--)@@ /.test(line)) problems.push(`${rel}: unconverted //@@ marker`);
+    // The token form `//@@ TOKEN[#N] severity[code]: message` marks the N-th occurrence of TOKEN.
+    const tf = tokenForm.exec(line);
+    if (tf) {
+      if (!target) {
+        problems.push(`${rel}: annotation without a preceding line`);
+        return;
+      }
+      const hash = /^(.*)#(\d+)$/.exec(tf[1]);
+      const [token, nth] = hash ? [hash[1], Number(hash[2])] : [tf[1], 1];
+      let at = -1;
+      for (let k = 0; k < nth; k++) {
+        at = target.text.indexOf(token, at + 1);
+        if (at < 0) break;
+      }
+      if (at < 0) {
+        problems.push(`${rel}: \`${token}\` is not on line ${target.number}`);
+        return;
+      }
+      const start = chars(target.text.slice(0, at)).length;
+      line = `${marker}${' '.repeat(Math.max(0, start - marker.length))}${'^'.repeat(chars(token).length)} ${tf[2]}[${tf[3]}]: ${tf[4]}`;
+      if (start < marker.length) {
+        problems.push(`${rel}: marked text starts at column ${start} (must be >= 2)`);
+        return;
+      }
+    }
     if (!looksLike.test(line)) {
       target = { text: line, number: i + 1 };
       return;

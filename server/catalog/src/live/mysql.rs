@@ -279,6 +279,18 @@ fn build(session: &Session<'_>, rows: Vec<Part>) -> Result<Catalog, IntrospectEr
         })
         .collect();
 
+    // Tables with index rows first (in STATISTICS order), then the others (in COLUMNS order): the
+    // order Amplify's generator meets them in.
+    let mut generator_table_order: Vec<String> = Vec::new();
+    let mut ordered: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for part in ["indexed_table", "column"] {
+        for row in rows.iter().filter(|row| row.part == part) {
+            let name = row.text(0);
+            if tables.contains_key(name) && ordered.insert(name) {
+                generator_table_order.push(name.to_owned());
+            }
+        }
+    }
     Ok(Catalog {
         format: SNAPSHOT_FORMAT_VERSION,
         engine: Engine::Mysql,
@@ -288,6 +300,8 @@ fn build(session: &Session<'_>, rows: Vec<Part>) -> Result<Catalog, IntrospectEr
         tables: tables.into_values().collect(),
         enums: Vec::new(),
         functions,
+        generator_table_order,
+        statements: Vec::new(),
     })
 }
 

@@ -52,6 +52,8 @@ pub(super) async fn introspect(
         tables,
         enums,
         functions,
+        generator_table_order: Vec::new(),
+        statements: Vec::new(),
     })
 }
 

@@ -19,14 +19,15 @@ pub fn position(lines: &LineIndex, text: &str, offset: usize) -> Position {
     }
 }
 
+pub fn line_col(p: Position) -> LineCol {
+    LineCol {
+        line: p.line,
+        character: p.character,
+    }
+}
+
 pub fn offset(lines: &LineIndex, text: &str, p: Position) -> usize {
-    lines.offset(
-        text,
-        LineCol {
-            line: p.line,
-            character: p.character,
-        },
-    )
+    lines.offset(text, line_col(p))
 }
 
 pub fn range(file: &ProjectFile, range: &TextRange) -> Range {

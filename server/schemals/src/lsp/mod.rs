@@ -8,6 +8,8 @@
 //! catalog loads in the background and analyses use whatever catalog is there at the time.
 
 mod convert;
+mod guard;
+mod refresh;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ use schemals_catalog::live::{self, IntrospectOptions};
 use schemals_ide::features::{self, Analysis};
 use schemals_ide::{IndexedCatalog, LineIndex, Project, Severity};
 use schemals_syntax::model::SchemaModel;
-use schemals_syntax::{InputEdit, Point, Tree};
+use schemals_syntax::Tree;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error as RpcError, Result as RpcResult};
 use tower_lsp_server::ls_types::*;
@@ -36,6 +38,12 @@ pub const COMMAND_REFRESH_CATALOG: &str = "schemals.refreshCatalog";
 pub fn run() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SCHEMALS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlparser=warn,sqlx=warn"));
+    // At trace level the protocol library logs every message verbatim, settings with a database
+    // password included: never below info, whatever SCHEMALS_LOG asks.
+    let filter = match "tower_lsp_server::codec=info".parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    };
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -50,9 +58,15 @@ pub fn run() -> ExitCode {
         return ExitCode::from(2);
     };
     runtime.block_on(async {
-        let (stdin, stdout) = (tokio::io::stdin(), tokio::io::stdout());
+        // The guard keeps one malformed message from ending the session (see `guard`).
+        let guard::Guarded {
+            input,
+            output,
+            writer,
+        } = guard::stdio();
         let (service, socket) = LspService::new(Backend::new);
-        Server::new(stdin, stdout, socket).serve(service).await;
+        Server::new(input, output, socket).serve(service).await;
+        guard::flush(writer).await;
     });
     // Do not wait for background tasks (a slow database) once the client has said `exit`.
     runtime.shutdown_timeout(Duration::from_millis(100));
@@ -109,6 +123,8 @@ struct State {
     settings: Settings,
     /// The last database problem reported, so the same failure is said once, not on every refresh.
     last_database_problem: Option<String>,
+    /// The fingerprint poll of the configured database and the last status sent (refresh.rs).
+    watch: refresh::Watch,
 }
 
 struct Backend {
@@ -124,14 +140,6 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn to_point(lines: &LineIndex, offset: usize) -> Point {
-    let line = lines.line_of(offset);
-    Point {
-        row: line,
-        column: offset - lines.line_start(line),
-    }
 }
 
 fn overlays_of(state: &State) -> Overlays {
@@ -185,6 +193,7 @@ impl Backend {
                 snapshots: HashMap::new(),
                 settings: Settings::default(),
                 last_database_problem: None,
+                watch: refresh::Watch::default(),
             })),
             generation: Arc::new(AtomicU64::new(0)),
         }
@@ -213,22 +222,7 @@ impl Backend {
     }
 
     fn settings_from(&self, value: &Value) {
-        let section = value.get("schemals").unwrap_or(value);
-        let mut state = lock(&self.state);
-        if let Some(url) = section
-            .get("databaseUrl")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-        {
-            state.settings.database_url = Some(url.to_owned());
-        }
-        if let Some(path) = section
-            .get("catalogPath")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-        {
-            state.settings.catalog_path = Some(PathBuf::from(path));
-        }
+        apply_settings(&self.state, value);
     }
 
     /// Loads the snapshot at once, then the live catalog, in the background.
@@ -282,6 +276,26 @@ impl Backend {
     }
 }
 
+/// Reads the `schemals` settings section (`databaseUrl`, `catalogPath`).
+fn apply_settings(state: &Mutex<State>, value: &Value) {
+    let section = value.get("schemals").unwrap_or(value);
+    let mut state = lock(state);
+    if let Some(url) = section
+        .get("databaseUrl")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        state.settings.database_url = Some(url.to_owned());
+    }
+    if let Some(path) = section
+        .get("catalogPath")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        state.settings.catalog_path = Some(PathBuf::from(path));
+    }
+}
+
 async fn load_catalog(
     state: Arc<Mutex<State>>,
     generation: Arc<AtomicU64>,
@@ -330,7 +344,10 @@ async fn load_catalog(
     let url = settings_url
         .map(|u| (u, "the schemals.databaseUrl setting".to_owned()))
         .or_else(|| host::database_url_from_environment(&root, &hints));
-    let Some((url, source)) = url else { return };
+    let Some((url, source)) = url else {
+        refresh::loaded(&state, &generation, &client, &root, &snapshot_path, None).await;
+        return;
+    };
     // Publish what the snapshot gives before waiting for the database.
     publish_project(
         state.clone(),
@@ -372,6 +389,7 @@ async fn load_catalog(
             }
         }
     }
+    refresh::loaded(&state, &generation, &client, &root, &snapshot_path, Some(&url)).await;
 }
 
 /// Analyses the project of `root` and publishes diagnostics for each of its files.
@@ -453,29 +471,17 @@ async fn publish_project(
     }
 }
 
+/// Applies one content change; the edit logic itself is the pure, fuzzed `text::apply_change`.
 fn apply_change(doc: &mut Document, change: TextDocumentContentChangeEvent) {
-    let Some(range) = change.range else {
-        doc.text = change.text;
-        doc.lines = LineIndex::new(&doc.text);
-        doc.tree = None;
-        return;
-    };
-    let start = convert::offset(&doc.lines, &doc.text, range.start);
-    let end = convert::offset(&doc.lines, &doc.text, range.end).max(start);
-    let start_position = to_point(&doc.lines, start);
-    let old_end_position = to_point(&doc.lines, end);
-    doc.text.replace_range(start..end, &change.text);
-    doc.lines = LineIndex::new(&doc.text);
-    let new_end = start + change.text.len();
-    if let Some(tree) = &mut doc.tree {
-        tree.edit(&InputEdit {
-            start_byte: start,
-            old_end_byte: end,
-            new_end_byte: new_end,
-            start_position,
-            old_end_position,
-            new_end_position: to_point(&doc.lines, new_end),
-        });
+    let range = change
+        .range
+        .map(|r| (convert::line_col(r.start), convert::line_col(r.end)));
+    let applied =
+        schemals_syntax::text::apply_change(&mut doc.text, &mut doc.lines, range, &change.text);
+    match (applied, &mut doc.tree) {
+        (Some(applied), Some(tree)) => schemals_syntax::edit_tree(tree, &applied),
+        (None, _) => doc.tree = None,
+        (Some(_), None) => {}
     }
 }
 
@@ -538,7 +544,10 @@ impl LanguageServer for Backend {
                     ),
                 ),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![COMMAND_REFRESH_CATALOG.to_owned()],
+                    commands: vec![
+                        COMMAND_REFRESH_CATALOG.to_owned(),
+                        refresh::COMMAND_GENERATE_SCHEMA.to_owned(),
+                    ],
                     ..ExecuteCommandOptions::default()
                 }),
                 ..ServerCapabilities::default()
@@ -548,10 +557,30 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let root = lock(&self.state).workspace_root.clone();
-        if let Some(root) = root {
-            self.load_catalog(root);
-        }
+        // Settings may also come from `workspace/configuration`. Asked in the background: a
+        // client that never answers must not hold up the server, and one that does not support
+        // it answers with an error, which leaves the initialization options in force.
+        let client = self.client.clone();
+        let state = self.state.clone();
+        let generation = self.generation.clone();
+        tokio::spawn(async move {
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some("schemals".to_owned()),
+            };
+            let answer =
+                tokio::time::timeout(Duration::from_secs(2), client.configuration(vec![item])).await;
+            if let Ok(Ok(values)) = answer {
+                for value in values.iter().filter(|v| v.is_object()) {
+                    apply_settings(&state, value);
+                }
+            }
+            let root = lock(&state).workspace_root.clone();
+            if let Some(root) = root {
+                load_catalog(state.clone(), generation.clone(), client.clone(), root.clone()).await;
+                publish_project(state, generation, client, root).await;
+            }
+        });
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
@@ -908,6 +937,19 @@ impl LanguageServer for Backend {
                     CatalogState::Live { target } => format!("live from {target}"),
                 };
                 Ok(Some(Value::String(summary)))
+            }
+            refresh::COMMAND_GENERATE_SCHEMA => {
+                match refresh::generate_schema(
+                    &self.state,
+                    &self.generation,
+                    &self.client,
+                    &params.arguments,
+                )
+                .await
+                {
+                    Ok(summary) => Ok(Some(Value::String(summary))),
+                    Err(message) => Err(RpcError::invalid_params(message)),
+                }
             }
             other => Err(RpcError::invalid_params(format!("unknown command {other}"))),
         }

@@ -4,11 +4,13 @@ use schemals_sql::{OutputColumns, StatementKind};
 
 use crate::check::{Target, nth_range};
 
-fn output(names: &[&str], complete: bool) -> Option<OutputColumns> {
-    Some(OutputColumns {
-        names: names.iter().map(|n| n.to_string()).collect(),
-        complete,
-    })
+fn output(names: &[&str], complete: bool) -> Option<(Vec<String>, bool)> {
+    Some((names.iter().map(|n| n.to_string()).collect(), complete))
+}
+
+/// The names and completeness of a result, without the column sources.
+fn shape(output: &Option<OutputColumns>) -> Option<(Vec<String>, bool)> {
+    output.as_ref().map(|o| (o.names.clone(), o.complete))
 }
 
 #[test]
@@ -22,7 +24,7 @@ fn select_output_names() {
     assert_eq!(statement.kind, StatementKind::Query);
     assert_eq!(statement.returns_rows, Some(true));
     assert_eq!(
-        statement.output,
+        shape(&statement.output),
         output(&["id", "name", "longitude", "Latitude", "geom"], true)
     );
 }
@@ -31,11 +33,11 @@ fn select_output_names() {
 fn star_expands_catalog_columns() {
     let analysis = Target::Pg.analyze("SELECT * FROM notes");
     assert_eq!(
-        analysis.statements[0].output,
+        shape(&analysis.statements[0].output),
         output(&["id", "content", "owner"], true)
     );
     let analysis = Target::Pg.analyze("SELECT * FROM searchuser(:q)");
-    assert_eq!(analysis.statements[0].output, output(&[], false));
+    assert_eq!(shape(&analysis.statements[0].output), output(&[], false));
 }
 
 #[test]
@@ -63,7 +65,7 @@ fn dml_returns_rows_only_with_returning() {
             (StatementKind::Delete, Some(false), "DELETE FROM notes"),
         ]
     );
-    assert_eq!(analysis.statements[1].output, output(&["id"], true));
+    assert_eq!(shape(&analysis.statements[1].output), output(&["id"], true));
 }
 
 #[test]
@@ -103,4 +105,52 @@ fn table_references_with_ranges() {
             (nth_range(sql, "evnts", 0), None),
         ]
     );
+}
+
+#[test]
+fn result_columns_know_their_catalog_column_through_aliases_and_ctes() {
+    let analysis = Target::Pg.analyze(
+        "WITH recent AS (SELECT n.id AS note_id, content FROM notes n) SELECT note_id, r.content, 1 AS one FROM recent r",
+    );
+    let output = analysis.statements[0].output.clone().expect("rows");
+    let sources: Vec<Option<String>> = output
+        .sources
+        .iter()
+        .map(|s| {
+            s.as_ref()
+                .map(|s| format!("{}.{}.{}", s.schema, s.table, s.column))
+        })
+        .collect();
+    assert_eq!(output.names, ["note_id", "content", "one"]);
+    assert_eq!(
+        sources,
+        [
+            Some("public.notes.id".to_owned()),
+            Some("public.notes.content".to_owned()),
+            None
+        ]
+    );
+}
+
+#[test]
+fn format_keeps_placeholders_and_casts_and_refuses_comments() {
+    use schemals_catalog::Engine;
+    assert_eq!(
+        schemals_sql::format(
+            "select id,name from events where name = :name and id > :min::int;",
+            Engine::Postgresql,
+            true
+        )
+        .as_deref(),
+        Some("SELECT\n  id,\n  name\nFROM\n  events\nWHERE\n  name = :name AND id > :min::INT;")
+    );
+    assert_eq!(
+        schemals_sql::format("select  id from  t where a=:a", Engine::Mysql, false).as_deref(),
+        Some("SELECT id FROM t WHERE a = :a")
+    );
+    assert_eq!(
+        schemals_sql::format("select id -- why\nfrom t", Engine::Postgresql, true),
+        None
+    );
+    assert_eq!(schemals_sql::format("select from where", Engine::Postgresql, true), None);
 }

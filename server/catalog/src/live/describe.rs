@@ -1,0 +1,268 @@
+//! Describing statements without running them: the database prepares each one (PostgreSQL
+//! extended-protocol Parse/Describe, MySQL `COM_STMT_PREPARE`) inside a read-only transaction that
+//! is rolled back, and says what its result columns and parameters are.
+//!
+//! Amplify's `:name` placeholders are not SQL either database accepts, so the caller says where
+//! they are and they are rewritten to the engine's own parameters, padded with spaces to the same
+//! length so that error positions still line up with the text as written: `:owner` becomes
+//! `$1    ` (PostgreSQL; one number per distinct name) or `?     ` (MySQL; one per occurrence).
+
+use std::ops::Range;
+
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{
+    Column as _, ConnectOptions as _, Connection as _, Executor as _, Statement as _, TypeInfo as _,
+};
+
+use super::target::{self, ConnectOptions, Scrubber};
+use super::{IntrospectError, IntrospectOptions, Session, Stage, close, timeout_millis};
+use crate::{DescribedColumn, DescribedParameter, StatementDescription, statement_key};
+
+/// One SQL text of the project, with its `:name` placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementToDescribe {
+    /// The text as written (its hash is the description's key).
+    pub sql: String,
+    /// Each placeholder's name (without the colon) and byte range (covering `:name`), in text
+    /// order.
+    pub placeholders: Vec<(String, Range<usize>)>,
+}
+
+/// Describes every statement with the database `url` names. A statement the database refuses gets
+/// a description with its `error` (scrubbed of the URL's secrets); connection failures fail the
+/// call. Descriptions come back in the order of `statements`.
+pub async fn describe(
+    url: &str,
+    options: &IntrospectOptions,
+    statements: &[StatementToDescribe],
+) -> Result<Vec<StatementDescription>, IntrospectError> {
+    let scrubber = Scrubber::new(url);
+    let (target, connect) = target::parse(url, &scrubber)?;
+    let session = Session {
+        target: &target,
+        scrubber: &scrubber,
+        options,
+    };
+    match connect {
+        ConnectOptions::Postgres(connect) => postgres(&session, connect, statements).await,
+        ConnectOptions::Mysql(connect) => mysql(&session, connect, statements).await,
+    }
+}
+
+/// The text with each placeholder replaced by `parameter(index of its name or occurrence)`,
+/// padded to the placeholder's length, and the parameter names in order.
+fn rewrite(
+    statement: &StatementToDescribe,
+    numbered_by_name: bool,
+    parameter: impl Fn(usize) -> String,
+) -> (String, Vec<String>) {
+    let mut text = String::with_capacity(statement.sql.len());
+    let mut names: Vec<String> = Vec::new();
+    let mut last = 0;
+    for (name, range) in &statement.placeholders {
+        let (Some(before), true) = (
+            statement.sql.get(last..range.start),
+            range.end <= statement.sql.len() && range.start >= last,
+        ) else {
+            continue;
+        };
+        text.push_str(before);
+        let index = match names.iter().position(|n| n == name) {
+            Some(i) if numbered_by_name => i,
+            _ => {
+                names.push(name.clone());
+                names.len() - 1
+            }
+        };
+        let replacement = parameter(index);
+        let width = range.len().max(replacement.len());
+        text.push_str(&format!("{replacement:<width$}"));
+        last = range.end;
+    }
+    text.push_str(statement.sql.get(last..).unwrap_or(""));
+    // A trailing `;` is fine in a text; a prepared statement holds exactly one.
+    let trimmed = text.trim_end().trim_end_matches(';').trim_end().len();
+    text.truncate(trimmed);
+    (text, names)
+}
+
+fn sql_str(text: &str) -> sqlx::SqlStr {
+    sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(text.to_owned()))
+}
+
+fn refused(session: &Session<'_>, sql: &str, error: sqlx::Error) -> StatementDescription {
+    let message = match &error {
+        sqlx::Error::Database(e) => e.message().to_owned(),
+        other => other.to_string(),
+    };
+    StatementDescription {
+        key: statement_key(sql),
+        columns: Vec::new(),
+        parameters: Vec::new(),
+        error: Some(session.scrubber.scrub(&message)),
+    }
+}
+
+async fn postgres(
+    session: &Session<'_>,
+    options: PgConnectOptions,
+    statements: &[StatementToDescribe],
+) -> Result<Vec<StatementDescription>, IntrospectError> {
+    let mut options = options.disable_statement_logging();
+    if options.get_application_name().is_none() {
+        options = options.application_name("schemals");
+    }
+    let mut connection = session
+        .run(Stage::Connecting, PgConnection::connect_with(&options))
+        .await?;
+    let begin = format!(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = {}",
+        timeout_millis(session.options.statement_timeout)
+    );
+    let mut out = Vec::with_capacity(statements.len());
+    for statement in statements {
+        let (text, names) = rewrite(statement, true, |i| format!("${}", i + 1));
+        session
+            .run(
+                Stage::ReadingCatalog,
+                (&mut connection).execute(sqlx::raw_sql(sqlx::AssertSqlSafe(begin.clone()))),
+            )
+            .await?;
+        let prepared = session
+            .run(Stage::ReadingCatalog, async {
+                Ok::<_, sqlx::Error>((&mut connection).prepare(sql_str(&text)).await)
+            })
+            .await?;
+        session
+            .run(
+                Stage::ReadingCatalog,
+                (&mut connection).execute(sqlx::raw_sql("ROLLBACK")),
+            )
+            .await?;
+        out.push(match prepared {
+            Ok(prepared) => {
+                let columns = prepared
+                    .columns()
+                    .iter()
+                    .map(|c| DescribedColumn {
+                        name: c.name().to_owned(),
+                        data_type: c.type_info().name().to_owned(),
+                        nullable: None,
+                    })
+                    .collect();
+                let parameters = match prepared.parameters() {
+                    Some(sqlx::Either::Left(types)) => names
+                        .iter()
+                        .zip(types)
+                        .map(|(name, ty)| DescribedParameter {
+                            name: name.clone(),
+                            data_type: ty.name().to_owned(),
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                StatementDescription {
+                    key: statement_key(&statement.sql),
+                    columns,
+                    parameters,
+                    error: None,
+                }
+            }
+            Err(error) => refused(session, &statement.sql, error),
+        });
+    }
+    close(connection).await;
+    Ok(out)
+}
+
+async fn mysql(
+    session: &Session<'_>,
+    options: MySqlConnectOptions,
+    statements: &[StatementToDescribe],
+) -> Result<Vec<StatementDescription>, IntrospectError> {
+    let options = options
+        .pipes_as_concat(false)
+        .no_engine_substitution(false)
+        .timezone(None::<String>)
+        .set_names(false)
+        .disable_statement_logging();
+    let mut connection = session
+        .run(Stage::Connecting, MySqlConnection::connect_with(&options))
+        .await?;
+    let mut out = Vec::with_capacity(statements.len());
+    for statement in statements {
+        let (text, _) = rewrite(statement, false, |_| "?".to_owned());
+        session
+            .run(
+                Stage::ReadingCatalog,
+                (&mut connection).execute(sqlx::raw_sql("START TRANSACTION READ ONLY")),
+            )
+            .await?;
+        let prepared = session
+            .run(Stage::ReadingCatalog, async {
+                Ok::<_, sqlx::Error>((&mut connection).prepare(sql_str(&text)).await)
+            })
+            .await?;
+        session
+            .run(
+                Stage::ReadingCatalog,
+                (&mut connection).execute(sqlx::raw_sql("ROLLBACK")),
+            )
+            .await?;
+        out.push(match prepared {
+            Ok(prepared) => StatementDescription {
+                key: statement_key(&statement.sql),
+                columns: prepared
+                    .columns()
+                    .iter()
+                    .map(|c| DescribedColumn {
+                        name: c.name().to_owned(),
+                        data_type: c.type_info().name().to_owned(),
+                        nullable: None,
+                    })
+                    .collect(),
+                // MySQL types no parameter at prepare time: only their number is known.
+                parameters: Vec::new(),
+                error: None,
+            },
+            Err(error) => refused(session, &statement.sql, error),
+        });
+    }
+    close(connection).await;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_parameters_of_the_same_length() {
+        let sql = "SELECT * FROM notes WHERE owner = :owner OR :owner = '' AND id = :id;";
+        let find = |needle: &str, nth: usize| {
+            let start = sql
+                .match_indices(needle)
+                .nth(nth)
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            (needle[1..].to_owned(), start..start + needle.len())
+        };
+        let statement = StatementToDescribe {
+            sql: sql.to_owned(),
+            placeholders: vec![find(":owner", 0), find(":owner", 1), find(":id", 0)],
+        };
+        let (pg, names) = rewrite(&statement, true, |i| format!("${}", i + 1));
+        assert_eq!(
+            pg,
+            "SELECT * FROM notes WHERE owner = $1     OR $1     = '' AND id = $2"
+        );
+        assert_eq!(names, ["owner", "id"]);
+        let (my, names) = rewrite(&statement, false, |_| "?".to_owned());
+        assert_eq!(
+            my,
+            "SELECT * FROM notes WHERE owner = ?      OR ?      = '' AND id = ?"
+        );
+        assert_eq!(names, ["owner", "owner", "id"]);
+    }
+}

@@ -1,0 +1,458 @@
+//! The catalog's life against a real PostgreSQL: drift diagnostics on `schema.sql.ts` seen by a
+//! running `schemals serve` after `ALTER TABLE` without a restart, the regenerate quick fix and
+//! command, the database going away and coming back (one message, diagnostics from the snapshot,
+//! `schemals/status`), and `schemals check --live` on a stale and a fresh snapshot.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use schemals_e2e::lsp_client::{Client, uri_of};
+use schemals_e2e::schemals_binary;
+use serde_json::{Value, json};
+
+fn psql(database: &str, sql: &str) {
+    let output = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1"])
+        .args(["-d", database, "-c", sql])
+        .env("PGOPTIONS", "--client-min-messages=warning")
+        .output()
+        .expect("run psql");
+    assert!(
+        output.status.success(),
+        "psql failed on {sql}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A fresh database holding `notes`; dropped again by [`Database::drop`].
+struct Database {
+    name: String,
+}
+
+impl Database {
+    fn create(name: &str) -> Database {
+        let name = format!("{name}_{}", std::process::id());
+        psql("postgres", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        psql("postgres", &format!("CREATE DATABASE {name}"));
+        let db = Database { name };
+        db.create_notes();
+        db
+    }
+
+    fn create_notes(&self) {
+        psql(
+            &self.name,
+            "CREATE TABLE notes (id uuid PRIMARY KEY, content text, owner text)",
+        );
+    }
+
+    /// The URL the server gets; trust authentication ignores the password, which must never show.
+    fn url(&self) -> String {
+        format!("postgres://postgres:pw-s3cret@127.0.0.1:5432/{}", self.name)
+    }
+
+    fn sql(&self, sql: &str) {
+        psql(&self.name, sql);
+    }
+
+    fn drop_now(&self) {
+        psql(
+            "postgres",
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+
+    fn recreate(&self) {
+        psql("postgres", &format!("CREATE DATABASE {}", self.name));
+        self.create_notes();
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        self.drop_now();
+    }
+}
+
+fn schemals(args: &[&str]) -> Output {
+    Command::new(schemals_binary())
+        .args(args)
+        .env_remove("SQL_CONNECTION_STRING")
+        .output()
+        .expect("run schemals")
+}
+
+/// A project whose `schema.sql.ts` and snapshot were written from `db` by the real binary.
+fn project(name: &str, db: &Database) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("schemals-lifecycle-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let data = root.join("amplify/data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::write(
+        data.join("resource.ts"),
+        "import { defineData } from '@aws-amplify/backend';\n\
+         import { schema as generated } from './schema.sql';\n\
+         \n\
+         const schema = generated.authorization((allow) => [allow.authenticated()]);\n\
+         \n\
+         export const data = defineData({ schema });\n",
+    )
+    .expect("resource.ts");
+    let root_arg = root.to_str().expect("utf-8");
+    let url = db.url();
+    let generated = schemals(&["generate", root_arg, "--database-url", &url]);
+    assert!(generated.status.success(), "{generated:?}");
+    let introspected = schemals(&["introspect", root_arg, "--database-url", &url]);
+    assert!(introspected.status.success(), "{introspected:?}");
+    root
+}
+
+fn start_server(root: &Path, url: &str) -> Client {
+    let log_file = std::env::temp_dir().join(format!(
+        "schemals-lifecycle-{}.log",
+        root.file_name().and_then(|n| n.to_str()).unwrap_or("server")
+    ));
+    let mut client = Client::start_with(root, |command| {
+        if let Ok(file) = std::fs::File::create(&log_file) {
+            command.stderr(file);
+        }
+    });
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri_of(root), "capabilities": {},
+               "initializationOptions": {"databaseUrl": url}}),
+    );
+    let commands = &init["result"]["capabilities"]["executeCommandProvider"]["commands"];
+    assert!(
+        commands
+            .as_array()
+            .is_some_and(|c| c.contains(&json!("schemals.generateSchema"))),
+        "{init}"
+    );
+    client.notify("initialized", json!({}));
+    client
+}
+
+fn open(client: &mut Client, path: &Path) -> String {
+    let uri = uri_of(path);
+    let text = std::fs::read_to_string(path).expect("read");
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "typescript", "version": 1, "text": text}}),
+    );
+    uri
+}
+
+/// Reads messages until `accept` takes one, answering the server's requests; every message read
+/// is kept in `log`.
+fn wait_for(
+    client: &mut Client,
+    log: &mut Vec<Value>,
+    within: Duration,
+    accept: impl Fn(&Value) -> bool,
+) -> Value {
+    if let Some(found) = log.iter().find(|m| accept(m)) {
+        return found.clone();
+    }
+    client.seen.clear();
+    let deadline = Instant::now() + within;
+    while let Some(message) = client.recv(deadline) {
+        // workspace/applyEdit is the test's to answer.
+        if message["method"] != "workspace/applyEdit" {
+            client.answer_server_request(&message);
+        }
+        log.push(message.clone());
+        // Published diagnostics stay visible to `diagnostics_until`.
+        client.seen.push(message.clone());
+        if accept(&message) {
+            return message;
+        }
+    }
+    panic!("nothing matched within {within:?}; read: {log:#?}");
+}
+
+fn status_with(message: &Value, catalog: &str) -> bool {
+    message["method"] == "schemals/status" && message["params"]["catalog"] == catalog
+}
+
+fn codes(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .filter_map(|d| d["code"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The line and UTF-16 column of the first `needle` in `text`.
+fn position_of(text: &str, needle: &str) -> (u32, u32) {
+    let at = text.find(needle).expect("needle");
+    let line = text[..at].matches('\n').count() as u32;
+    let col = text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at].encode_utf16().count() as u32;
+    (line, col)
+}
+
+#[test]
+fn alter_table_is_seen_without_restart_and_regeneration_fixes_it() {
+    let db = Database::create("schemals_lc_drift");
+    let root = project("drift", &db);
+    let schema_path = root.join("amplify/data/schema.sql.ts");
+    let text = std::fs::read_to_string(&schema_path).expect("schema.sql.ts");
+    let mut client = start_server(&root, &db.url());
+    let uri = open(&mut client, &schema_path);
+    let mut log = Vec::new();
+    let live = wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
+        status_with(m, "live")
+    });
+    assert_eq!(
+        live["params"],
+        json!({
+            "catalog": "live",
+            "target": format!("postgres://postgres@127.0.0.1:5432/{}", db.name),
+            "snapshot": root.join("amplify/data/schemals-catalog.json").display().to_string(),
+            "snapshotAgeSeconds": live["params"]["snapshotAgeSeconds"],
+            "problem": null,
+        })
+    );
+    assert!(live["params"]["snapshotAgeSeconds"].is_u64(), "{live}");
+    // A file generated from this database has no drift.
+    let first = client.diagnostics_until(&uri, |_| true);
+    assert_eq!(codes(&first), Vec::<String>::new(), "{first:#?}");
+
+    // A column appears in the database: a running server sees it within a few seconds.
+    let altered = Instant::now();
+    db.sql("ALTER TABLE notes ADD COLUMN title text NOT NULL DEFAULT ''");
+    let with_new = client.diagnostics_until(&uri, |list| !list.is_empty());
+    assert!(
+        altered.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        altered.elapsed()
+    );
+    let (line, col) = position_of(&text, "notes\": a.model");
+    assert_eq!(
+        with_new,
+        vec![json!({
+            "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 5}},
+            "severity": 2,
+            "code": "drift-new-column",
+            "source": "schemals",
+            "message": "Column \"title\" of table \"notes\" is in the database but not in this model; regenerate schema.sql.ts to add it as `\"title\": a.string().required()`",
+        })]
+    );
+
+    // A column disappears: the field of schema.sql.ts is now an error.
+    db.sql("ALTER TABLE notes DROP COLUMN content");
+    let with_dropped =
+        client.diagnostics_until(&uri, |list| codes(list).contains(&"unknown-column".to_owned()));
+    let (line, col) = position_of(&text, "content\"");
+    let dropped = with_dropped
+        .iter()
+        .find(|d| d["code"] == "unknown-column")
+        .expect("unknown-column");
+    assert_eq!(
+        dropped,
+        &json!({
+            "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 7}},
+            "severity": 1,
+            "code": "unknown-column",
+            "source": "schemals",
+            "message": "Column \"content\" does not exist in table \"notes\"",
+        })
+    );
+
+    // The quick fix replaces the file with what `schemals generate` writes now.
+    let fresh = root.join("fresh.sql.ts");
+    let generated = schemals(&[
+        "generate",
+        root.to_str().expect("utf-8"),
+        "--database-url",
+        &db.url(),
+        "--out",
+        fresh.to_str().expect("utf-8"),
+    ]);
+    assert!(generated.status.success(), "{generated:?}");
+    let expected = std::fs::read_to_string(&fresh).expect("fresh");
+    assert!(expected.contains("\"title\": a.string().required()"), "{expected}");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": dropped["range"],
+               "context": {"diagnostics": [dropped]}}),
+    );
+    let lines = text.lines().count() as u32;
+    assert_eq!(
+        actions["result"],
+        json!([{
+            "title": "Regenerate schema.sql.ts from the database",
+            "kind": "quickfix",
+            "isPreferred": true,
+            "edit": {"changes": {uri.clone(): [{
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}},
+                "newText": expected,
+            }]}},
+        }])
+    );
+
+    // The command does the same through workspace/applyEdit.
+    client.send(json!({"jsonrpc": "2.0", "id": 900, "method": "workspace/executeCommand",
+                       "params": {"command": "schemals.generateSchema", "arguments": [uri]}}));
+    let apply = wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
+        m["method"] == "workspace/applyEdit"
+    });
+    assert_eq!(
+        apply["params"]["edit"]["changes"][&uri][0]["newText"],
+        json!(expected)
+    );
+    client.send(json!({"jsonrpc": "2.0", "id": apply["id"], "result": {"applied": true}}));
+    let answer = wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
+        m["id"] == 900 && m.get("method").is_none()
+    });
+    assert_eq!(answer["result"], "schema.sql.ts regenerated");
+
+    // After the editor applies it, the drift is gone.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": expected}]}),
+    );
+    let after = client.diagnostics_until(&uri, |list| list.is_empty());
+    assert!(after.is_empty());
+    assert!(
+        !log.iter().any(|m| m.to_string().contains("pw-s3cret")),
+        "the password leaked"
+    );
+    client.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn the_database_going_away_falls_back_to_the_snapshot_with_one_message_and_recovers() {
+    let db = Database::create("schemals_lc_gone");
+    let root = project("gone", &db);
+    let schema_path = root.join("amplify/data/schema.sql.ts");
+    let text = std::fs::read_to_string(&schema_path).expect("schema.sql.ts");
+    let mut client = start_server(&root, &db.url());
+    let uri = open(&mut client, &schema_path);
+    let mut log = Vec::new();
+    wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
+        status_with(m, "live")
+    });
+
+    db.drop_now();
+    let cached = wait_for(&mut client, &mut log, Duration::from_secs(15), |m| {
+        status_with(m, "cached")
+    });
+    let snapshot = root.join("amplify/data/schemals-catalog.json");
+    assert_eq!(cached["params"]["snapshot"], json!(snapshot.display().to_string()));
+    let problem = cached["params"]["problem"].as_str().expect("a problem");
+    assert!(problem.contains(&db.name), "{problem}");
+
+    // Diagnostics go on from the snapshot: a field the snapshot lacks is an error.
+    let edited = text.replacen("\"owner\": a.string()", "\"owner\": a.string(),\n        \"bogus\": a.string()", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}),
+    );
+    let from_snapshot =
+        client.diagnostics_until(&uri, |list| codes(list) == vec!["unknown-column".to_owned()]);
+    assert_eq!(
+        from_snapshot[0]["message"],
+        "Column \"bogus\" does not exist in table \"notes\""
+    );
+
+    // Several polls later, still exactly one message about it.
+    let quiet_until = Instant::now() + Duration::from_secs(7);
+    while let Some(message) = client.recv(quiet_until) {
+        client.answer_server_request(&message);
+        log.push(message);
+    }
+    let warnings: Vec<&Value> = log
+        .iter()
+        .filter(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 2)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    let warning = warnings[0]["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        warning.contains(&format!("postgres://postgres@127.0.0.1:5432/{}", db.name))
+            && warning.contains(&format!("using the snapshot {}", snapshot.display())),
+        "{warning}"
+    );
+
+    // The database comes back, with one more column: the server recovers by itself.
+    db.recreate();
+    db.sql("ALTER TABLE notes ADD COLUMN pinned boolean");
+    // Only what comes from now on.
+    let mut history = std::mem::take(&mut log);
+    let back = wait_for(&mut client, &mut log, Duration::from_secs(15), |m| {
+        status_with(m, "live")
+    });
+    assert_eq!(back["params"]["problem"], Value::Null);
+    let recovered = client.diagnostics_until(&uri, |list| {
+        codes(list).contains(&"drift-new-column".to_owned())
+    });
+    assert_eq!(
+        codes(&recovered),
+        vec!["drift-new-column".to_owned(), "unknown-column".to_owned()]
+    );
+    let back_message = wait_for(&mut client, &mut log, Duration::from_secs(5), |m| {
+        m["method"] == "window/showMessage" && m["params"]["type"] == 3
+    });
+    assert_eq!(
+        back_message["params"]["message"],
+        format!(
+            "schemals: the database of postgres://postgres@127.0.0.1:5432/{} is back; using its live catalog",
+            db.name
+        )
+    );
+    history.append(&mut log);
+    let log = history;
+    assert!(
+        !log.iter().any(|m| m.to_string().contains("pw-s3cret")),
+        "the password leaked"
+    );
+    client.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn check_live_fails_on_a_stale_snapshot_and_passes_on_a_fresh_one() {
+    let db = Database::create("schemals_lc_check");
+    let root = project("check", &db);
+    let root_arg = root.to_str().expect("utf-8");
+    let url = db.url();
+
+    let fresh = schemals(&["check", root_arg, "--live", "--database-url", &url]);
+    assert_eq!(
+        fresh.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fresh.stdout)
+    );
+
+    db.sql("ALTER TABLE notes ADD COLUMN title varchar(40) NOT NULL DEFAULT 'x'");
+    db.sql("ALTER TABLE notes DROP COLUMN content");
+    db.sql("CREATE TABLE tags (id serial PRIMARY KEY)");
+    let stale = schemals(&["check", root_arg, "--live", "--database-url", &url]);
+    assert_eq!(stale.status.code(), Some(1));
+    let name = &db.name;
+    assert_eq!(
+        String::from_utf8_lossy(&stale.stdout),
+        format!(
+            "the catalog snapshot amplify/data/schemals-catalog.json is stale: the database of --database-url (postgres://postgres@127.0.0.1:5432/{name}) differs:\n\
+             \x20 - column public.notes.content (text)\n\
+             \x20 + column public.notes.title (character varying(40))\n\
+             \x20 + table public.tags\n\
+             Run `schemals introspect` to refresh the snapshot, and commit it.\n"
+        )
+    );
+    assert!(!String::from_utf8_lossy(&stale.stderr).contains("pw-s3cret"));
+
+    let refreshed = schemals(&["introspect", root_arg, "--database-url", &url]);
+    assert!(refreshed.status.success());
+    let again = schemals(&["check", root_arg, "--live", "--database-url", &url]);
+    // Fresh again; the check itself now reports the drift of schema.sql.ts (exit 1 for the
+    // field whose column was dropped), not a stale snapshot.
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(!stdout.contains("is stale"), "{stdout}");
+    assert!(
+        stdout.contains("error[unknown-column]: Column \"content\" does not exist in table \"notes\""),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

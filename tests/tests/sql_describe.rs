@@ -1,0 +1,345 @@
+//! The describe path against real databases: `schemals introspect` has PostgreSQL (with PostGIS)
+//! and MariaDB prepare every SQL statement of the project without running it and keeps the result
+//! types in the snapshot; then, with the database gone, `schemals check` finds from the snapshot
+//! alone a type mismatch that only the database's description can show (a function's result type).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use schemals_e2e::schemals_binary;
+
+fn run(program: &str, args: &[&str]) {
+    let output = Command::new(program)
+        .args(args)
+        .env("PGOPTIONS", "--client-min-messages=warning")
+        .output()
+        .unwrap_or_else(|e| panic!("run {program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn psql(database: &str, sql: &str) {
+    run(
+        "psql",
+        &[
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            database,
+            "-c",
+            sql,
+        ],
+    );
+}
+
+fn mysql(database: &str, sql: &str) {
+    run(
+        "mysql",
+        &[
+            "-h",
+            "127.0.0.1",
+            "-P",
+            "3306",
+            "-u",
+            "root",
+            "-D",
+            database,
+            "-e",
+            sql,
+        ],
+    );
+}
+
+/// A fresh database, dropped again on drop (the "stopped" database of the offline check).
+struct Database {
+    name: String,
+    engine: &'static str,
+}
+
+impl Database {
+    fn postgres(name: &str) -> Database {
+        let name = format!("{name}_{}", std::process::id());
+        psql(
+            "postgres",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
+        psql("postgres", &format!("CREATE DATABASE {name}"));
+        psql(&name, "CREATE EXTENSION IF NOT EXISTS postgis");
+        Database {
+            name,
+            engine: "postgresql",
+        }
+    }
+
+    fn mariadb(name: &str) -> Database {
+        let name = format!("{name}_{}", std::process::id());
+        mysql(
+            "mysql",
+            &format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"),
+        );
+        Database {
+            name,
+            engine: "mysql",
+        }
+    }
+
+    fn sql(&self, sql: &str) {
+        match self.engine {
+            "postgresql" => psql(&self.name, sql),
+            _ => mysql(&self.name, sql),
+        }
+    }
+
+    fn url(&self) -> String {
+        match self.engine {
+            "postgresql" => format!("postgres://postgres:pw-s3cret@127.0.0.1:5432/{}", self.name),
+            _ => format!("mysql://root@127.0.0.1:3306/{}", self.name),
+        }
+    }
+
+    fn drop_now(&self) {
+        match self.engine {
+            "postgresql" => psql(
+                "postgres",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ),
+            _ => mysql("mysql", &format!("DROP DATABASE IF EXISTS {}", self.name)),
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        self.drop_now();
+    }
+}
+
+fn schemals(args: &[&str]) -> Output {
+    Command::new(schemals_binary())
+        .args(args)
+        .env_remove("SQL_CONNECTION_STRING")
+        .output()
+        .expect("run schemals")
+}
+
+/// A project with `schema.sql.ts` and `resource.ts` in a fresh temporary folder.
+fn project(name: &str, generated: &str, resource: &str) -> PathBuf {
+    let root =
+        std::env::temp_dir().join(format!("schemals-describe-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let data = root.join("amplify/data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::write(data.join("schema.sql.ts"), generated).expect("write schema.sql.ts");
+    std::fs::write(data.join("resource.ts"), resource).expect("write resource.ts");
+    root
+}
+
+fn generated(engine: &str, models: &str) -> String {
+    format!(
+        "import {{ a }} from \"@aws-amplify/data-schema\";\n\
+         import {{ configure }} from \"@aws-amplify/data-schema/internals\";\n\
+         import {{ secret }} from \"@aws-amplify/backend\";\n\n\
+         export const schema = configure({{\n    database: {{\n        identifier: \"ID1\",\n        engine: \"{engine}\",\n        connectionUri: secret(\"SQL_CONNECTION_STRING\")\n    }}\n}}).schema({{\n{models}\n}});\n"
+    )
+}
+
+fn check_json(root: &Path) -> Vec<serde_json::Value> {
+    let output = schemals(&["check", &root.to_string_lossy(), "--format", "json"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str::<Vec<serde_json::Value>>(&stdout)
+        .unwrap_or_else(|e| panic!("check --format json: {e}: {stdout}"))
+}
+
+/// (code, message) of every diagnostic of the SQL checks (other checks, such as drift between
+/// the catalog and `schema.sql.ts`, have tests of their own).
+fn findings(root: &Path) -> Vec<(String, String)> {
+    check_json(root)
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("sql-")))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn snapshot(root: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(root.join("amplify/data/schemals-catalog.json"))
+        .expect("the snapshot was written");
+    serde_json::from_str(&text).expect("snapshot JSON")
+}
+
+/// The described columns of the snapshot's only statement, as `name type`.
+fn described_columns(snapshot: &serde_json::Value) -> Vec<String> {
+    let statements = snapshot["statements"].as_array().expect("statements");
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    statements[0]["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["name"].as_str().unwrap_or(""),
+                c["data_type"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn postgres_describes_statements_and_the_check_works_from_the_snapshot() {
+    let db = Database::postgres("schemals_describe_pg");
+    db.sql(
+        "CREATE TABLE events (id serial PRIMARY KEY, name varchar(100), geom geometry(Point, 4326))",
+    );
+    let root = project(
+        "pg",
+        &generated(
+            "postgresql",
+            "    \"events\": a.model({\n        \"id\": a.integer().default(),\n        \"name\": a.string(),\n        \"geom\": a.string()\n    }).identifier([\n        \"id\"\n    ])",
+        ),
+        "import { a, defineData } from '@aws-amplify/backend';\n\
+         import { schema as generated } from './schema.sql';\n\n\
+         const schema = generated.authorization((allow) => [allow.authenticated()]).addToSchema({\n\
+         \x20 EventWithCoord: a.customType({ id: a.integer(), name: a.string(), longitude: a.integer(), latitude: a.float() }),\n\
+         \x20 listEventWithCoord: a\n    .query()\n    .arguments({ prefix: a.string() })\n    .returns(a.ref('EventWithCoord').array())\n\
+         \x20   .handler(a.handler.inlineSql('SELECT id, name, ST_X(geom) AS longitude, ST_Y(geom) AS latitude FROM events WHERE name LIKE :prefix')),\n\
+         });\n\nexport const data = defineData({ schema });\n",
+    );
+
+    let output = schemals(&[
+        "introspect",
+        &root.to_string_lossy(),
+        "--database-url",
+        &db.url(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "introspect failed: {stderr}");
+    assert!(
+        stderr.contains("described 1 SQL statements (0 refused by the database)"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("pw-s3cret"),
+        "the password leaked: {stderr}"
+    );
+    let snapshot = snapshot(&root);
+    // The database's own types: PostGIS's ST_X returns double precision.
+    assert_eq!(
+        described_columns(&snapshot),
+        [
+            "id INT4",
+            "name VARCHAR",
+            "longitude FLOAT8",
+            "latitude FLOAT8"
+        ]
+    );
+    assert_eq!(
+        snapshot["statements"][0]["parameters"],
+        serde_json::json!([{ "name": "prefix", "data_type": "TEXT" }])
+    );
+
+    // The database is gone: the same check runs from the snapshot alone.
+    db.drop_now();
+    assert_eq!(
+        findings(&root),
+        [(
+            "sql-column-type-mismatch".to_owned(),
+            "Result column \"longitude\" is float8 but field EventWithCoord.longitude is Int: the value cannot convert"
+                .to_owned()
+        )]
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn postgres_keeps_the_reason_of_a_statement_it_refuses() {
+    let db = Database::postgres("schemals_describe_refused");
+    db.sql("CREATE TABLE notes (id uuid PRIMARY KEY, content text)");
+    let root = project(
+        "refused",
+        &generated(
+            "postgresql",
+            "    \"notes\": a.model({\n        \"id\": a.id().required(),\n        \"content\": a.string()\n    }).identifier([\n        \"id\"\n    ])",
+        ),
+        "import { a, defineData } from '@aws-amplify/backend';\n\
+         import { schema as generated } from './schema.sql';\n\n\
+         const schema = generated.authorization((allow) => [allow.authenticated()]).addToSchema({\n\
+         \x20 wrong: a.query().returns(a.json()).handler(a.handler.inlineSql('SELECT content + 1 FROM notes')),\n\
+         });\n\nexport const data = defineData({ schema });\n",
+    );
+    let output = schemals(&[
+        "introspect",
+        &root.to_string_lossy(),
+        "--database-url",
+        &db.url(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let snapshot = snapshot(&root);
+    assert_eq!(
+        snapshot["statements"][0]["error"],
+        serde_json::json!("operator does not exist: text + integer")
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn mariadb_describes_statements_and_the_check_works_from_the_snapshot() {
+    let db = Database::mariadb("schemals_describe_my");
+    db.sql(
+        "CREATE TABLE customers (id int PRIMARY KEY, email varchar(255) NOT NULL, balance decimal(10,2) NOT NULL)",
+    );
+    let root = project(
+        "my",
+        &generated(
+            "mysql",
+            "    \"customers\": a.model({\n        \"id\": a.integer().required(),\n        \"email\": a.string().required(),\n        \"balance\": a.float().required()\n    }).identifier([\n        \"id\"\n    ])",
+        ),
+        "import { a, defineData } from '@aws-amplify/backend';\n\
+         import { schema as generated } from './schema.sql';\n\n\
+         const schema = generated.authorization((allow) => [allow.authenticated()]).addToSchema({\n\
+         \x20 Balance: a.customType({ id: a.integer(), email: a.string(), doubled: a.integer() }),\n\
+         \x20 balances: a\n    .query()\n    .arguments({ email: a.string() })\n    .returns(a.ref('Balance').array())\n\
+         \x20   .handler(a.handler.inlineSql(\"SELECT id, email, balance * 2 AS doubled FROM customers WHERE email = :email\")),\n\
+         });\n\nexport const data = defineData({ schema });\n",
+    );
+    let output = schemals(&[
+        "introspect",
+        &root.to_string_lossy(),
+        "--database-url",
+        &db.url(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "introspect failed: {stderr}");
+    let snapshot = snapshot(&root);
+    assert_eq!(
+        described_columns(&snapshot),
+        ["id INT", "email VARCHAR", "doubled DECIMAL"]
+    );
+
+    db.drop_now();
+    assert_eq!(
+        findings(&root),
+        [(
+            "sql-column-type-mismatch".to_owned(),
+            "Result column \"doubled\" is decimal but field Balance.doubled is Int: the value cannot convert"
+                .to_owned()
+        )]
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
