@@ -3,7 +3,13 @@
 generator's format with N tables, its catalog snapshot, and a `resource.ts` that renames, authorizes
 and relates the models and adds custom SQL queries, padded to about the requested number of lines.
 
-Usage: gen_project.py OUT_DIR [--tables 1000] [--queries 200] [--lines 5000]
+Also writes `db/postgres.sql`, the DDL of the same database, so a live server (or another language
+server) can be pointed at an identical catalog.
+
+With `--engine mysql` the same project is written for MySQL/MariaDB: MySQL column types, the
+generator's MySQL mapping (`a.integer().required()` for an AUTO_INCREMENT key), and `db/mysql.sql`.
+
+Usage: gen_project.py OUT_DIR [--tables 1000] [--queries 200] [--lines 5000] [--engine postgresql|mysql]
 Deterministic: the same arguments give the same files.
 """
 import argparse
@@ -16,6 +22,17 @@ COLUMN_TYPES = [
     ("quantity", "int4", "integer", "a.integer()"),
     ("active", "bool", "boolean", "a.boolean()"),
     ("created_at", "timestamp", "timestamp without time zone", "a.datetime()"),
+    ("owner", "text", "text", "a.string()"),
+]
+
+# The same columns on MySQL/MariaDB: (name, DATA_TYPE, COLUMN_TYPE, builder). TINYINT(1) is an
+# integer to Amplify's generator.
+MYSQL_COLUMN_TYPES = [
+    ("name", "varchar", "varchar(100)", "a.string()"),
+    ("amount", "decimal", "decimal(10,2)", "a.float()"),
+    ("quantity", "int", "int(11)", "a.integer()"),
+    ("active", "tinyint", "tinyint(1)", "a.integer()"),
+    ("created_at", "datetime", "datetime", "a.datetime()"),
     ("owner", "text", "text", "a.string()"),
 ]
 
@@ -34,7 +51,10 @@ def main():
     p.add_argument("--tables", type=int, default=1000)
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--lines", type=int, default=5000)
+    p.add_argument("--engine", choices=["postgresql", "mysql"], default="postgresql")
+    p.add_argument("--database", default="bench", help="database name recorded in the snapshot")
     args = p.parse_args()
+    mysql = args.engine == "mysql"
     data = os.path.join(args.out, "amplify", "data")
     os.makedirs(data, exist_ok=True)
 
@@ -49,7 +69,7 @@ def main():
         "export const schema = configure({",
         "    database: {",
         '        identifier: "IDbench0000",',
-        '        engine: "postgresql",',
+        f'        engine: "{args.engine}",',
         '        connectionUri: secret("SQL_CONNECTION_STRING")',
         "    }",
         "}).schema({",
@@ -57,20 +77,27 @@ def main():
     models = []
     for i in range(args.tables):
         t = table_name(i)
-        columns = [{"name": "id", "ordinal": 1, "data_type": "integer", "udt_name": "int4", "nullable": False,
-                    "default": f"nextval('{t}_id_seq'::regclass)"}]
-        fields = ['        "id": a.integer().default()']
-        for j, (c, udt, dt, builder) in enumerate(COLUMN_TYPES):
+        if mysql:
+            columns = [{"name": "id", "ordinal": 1, "data_type": "int(11)", "udt_name": "int", "nullable": False,
+                        "generated": True}]
+            fields = ['        "id": a.integer().required()']
+        else:
+            columns = [{"name": "id", "ordinal": 1, "data_type": "integer", "udt_name": "int4", "nullable": False,
+                        "default": f"nextval('{t}_id_seq'::regclass)"}]
+            fields = ['        "id": a.integer().default()']
+        for j, (c, udt, dt, builder) in enumerate(MYSQL_COLUMN_TYPES if mysql else COLUMN_TYPES):
             columns.append({"name": c, "ordinal": j + 2, "data_type": dt, "udt_name": udt, "nullable": True})
             fields.append(f'        "{c}": {builder}')
         fks = []
-        columns.append({"name": "parent_id", "ordinal": len(columns) + 1, "data_type": "integer",
-                        "udt_name": "int4", "nullable": True})
+        columns.append({"name": "parent_id", "ordinal": len(columns) + 1,
+                        "data_type": "int(11)" if mysql else "integer",
+                        "udt_name": "int" if mysql else "int4", "nullable": True})
         fields.append('        "parent_id": a.integer()')
         if i > 0:
-            fks.append({"name": f"{t}_parent_fk", "columns": ["parent_id"], "referenced_schema": "public",
+            fks.append({"name": f"{t}_parent_fk", "columns": ["parent_id"],
+                        "referenced_schema": args.database if mysql else "public",
                         "referenced_table": table_name(i - 1), "referenced_columns": ["id"]})
-        tables.append({"schema": "public", "name": t, "kind": "table", "columns": columns,
+        tables.append({"schema": args.database if mysql else "public", "name": t, "kind": "table", "columns": columns,
                        "primary_key": ["id"], "foreign_keys": fks})
         models.append(f'    "{t}": a.model({{\n' + ",\n".join(fields) + '\n    }).identifier([\n        "id"\n    ])')
     gen.append(",\n".join(models))
@@ -78,7 +105,23 @@ def main():
     with open(os.path.join(data, "schema.sql.ts"), "w") as f:
         f.write("\n".join(gen) + "\n")
 
-    catalog = {"format": 1, "engine": "postgresql", "database": "bench", "search_path": ["public"],
+    ddl = []
+    for t in tables:
+        cols = []
+        for c in t["columns"]:
+            if c["name"] == "id":
+                cols.append("id int AUTO_INCREMENT PRIMARY KEY" if mysql else "id serial PRIMARY KEY")
+            else:
+                cols.append(f'{c["name"]} {c["data_type"]}')
+        for fk in t["foreign_keys"]:
+            cols.append(f'FOREIGN KEY ({fk["columns"][0]}) REFERENCES {fk["referenced_table"]}(id)')
+        ddl.append(f'CREATE TABLE {t["name"]} (\n  ' + ",\n  ".join(cols) + "\n);")
+    os.makedirs(os.path.join(args.out, "db"), exist_ok=True)
+    with open(os.path.join(args.out, "db", "mysql.sql" if mysql else "postgres.sql"), "w") as f:
+        f.write("\n".join(ddl) + "\n")
+
+    catalog = {"format": 1, "engine": args.engine, "database": args.database,
+               "search_path": [args.database] if mysql else ["public"],
                "tables": tables, "enums": [], "functions": []}
     with open(os.path.join(data, "schemals-catalog.json"), "w") as f:
         json.dump(catalog, f, indent=2)

@@ -38,9 +38,13 @@ measure() { # engine url port
   # Round trips of one run, through the relay.
   python3 bench/introspect_proxy.py 55999 "$port" "$work/$engine.trips" &
   proxy_pid=$!
-  sleep 0.5
+  for _ in $(seq 100); do   # until the relay listens
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', 55999)).close()" 2>/dev/null && break
+    sleep 0.1
+  done
+  : >"$work/$engine.trips"   # that probe was a connection too
   ./target/release/schemals introspect "$work" --database-url "${url/:$port\//:55999/}" --out "$work/$engine.proxied.json" 2>/dev/null
-  sleep 0.3
+  sleep 1
   kill "$proxy_pid" 2>/dev/null || true
   wait "$proxy_pid" 2>/dev/null || true
   proxy_pid=""
@@ -48,12 +52,16 @@ measure() { # engine url port
   tables_read=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['tables']))" "$work/$engine.json")
   local size
   size=$(du -k "$work/$engine.json" | cut -f1)
-  awk -v n="$runs" -v engine="$engine" -v trips="$(head -1 "$work/$engine.trips")" -v t="$tables_read" -v kb="$size" '
+  # Every connection of the run (one for the catalog, on both engines), summed.
+  local trips connections
+  trips=$(awk '{ s += $1 } END { print s + 0 }' "$work/$engine.trips")
+  connections=$(awk '$1 > 0' "$work/$engine.trips" | wc -l)
+  awk -v n="$runs" -v engine="$engine" -v trips="$trips ($connections connection)" -v t="$tables_read" -v kb="$size" '
     { wall[NR] = $1; rss[NR] = $2 }
     END {
       mid = int((n + 1) / 2)
       asort(rss)
-      printf "| %s | %d | %.3f s | %.3f s | %.3f s | %.1f MiB | %d | %d KiB |\n",
+      printf "| %s | %d | %.3f s | %.3f s | %.3f s | %.1f MiB | %s | %d KiB |\n",
         engine, t, wall[1], wall[mid], wall[n], rss[mid] / 1024, trips, kb
     }' "$work/$engine.all"
 }

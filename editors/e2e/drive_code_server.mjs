@@ -114,12 +114,19 @@ try {
       text.includes('schemals') && text.includes('auth-field-missing') && text.includes('[Ln 9, Col 64]'), text);
   });
 
-  await attempt('the status bar shows the catalog state', async () => {
+  await attempt('the status bar shows the catalog state, and a click opens the server log', async () => {
     const item = page.locator('.statusbar-item', { hasText: 'schemals: cached' });
     await item.first().waitFor({ timeout });
     const text = clean(await item.first().innerText());
     await shot('status-bar');
-    check('the status bar shows the catalog state', /^schemals: cached/.test(text), text);
+    // A click opens the server log: the Output panel on the schemals channel.
+    await item.first().click();
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.part.panel select')].some((s) => s.selectedOptions[0]?.text === 'schemals'),
+      null, { timeout });
+    await page.locator('.part.panel .view-lines', { hasText: 'server commands:' }).first().waitFor({ timeout });
+    await shot('server-log');
+    check('the status bar shows the catalog state, and a click opens the server log', /^schemals: cached/.test(text), text);
   });
 
   await attempt('completion inside inlineSql offers catalog columns', async () => {

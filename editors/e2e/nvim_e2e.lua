@@ -1,5 +1,5 @@
 -- nvim_e2e.lua -- the project's Neovim plugin in a real, headless Neovim, against the real schemals binary
--- on a copy of examples/notes-events. Run by nvim_e2e.sh:
+-- on a copy of examples/notes-events. Run by run.sh (suite nvim):
 --   nvim --headless --clean -l nvim_e2e.lua --plugin DIR --parsers DIR --repo DIR --server BIN --project DIR --out FILE
 -- Prints one PASS/FAIL line per check and "N passed, N failed"; exit 1 if any failed.
 
@@ -124,6 +124,18 @@ local ok_all, err = xpcall(function()
     outside = lang_out,
   })
 
+  -- The editor-agnostic path: the server's semantic tokens mark the SQL keyword as a keyword.
+  local semantic
+  vim.wait(TIMEOUT, function()
+    semantic = vim.lsp.semantic_tokens.get_at_pos(buf, sql_row, sql_col + 1)
+    return semantic ~= nil and #semantic > 0
+  end, 20)
+  local semantic_types = vim.tbl_map(function(t)
+    return t.type
+  end, semantic or {})
+  check('the server\'s semantic tokens mark SELECT inside inlineSql as a keyword', vim.deep_equal(semantic_types, { 'keyword' }),
+    semantic)
+
   local from_row, from_col = find(buf, 'FROM events', #'FROM ')
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
@@ -225,6 +237,7 @@ local ok_all, err = xpcall(function()
 
   -- 9. :checkhealth schemals
   vim.cmd('checkhealth schemals')
+  io.stdout:write('\n') -- after the "Running healthchecks..." that checkhealth prints in headless mode
   local health = ''
   for _, b in ipairs(vim.api.nvim_list_bufs()) do
     if vim.bo[b].filetype == 'checkhealth' then

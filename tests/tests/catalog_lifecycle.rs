@@ -13,7 +13,15 @@ use serde_json::{Value, json};
 
 fn psql(database: &str, sql: &str) {
     let output = Command::new("psql")
-        .args(["-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1"])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+        ])
         .args(["-d", database, "-c", sql])
         .env("PGOPTIONS", "--client-min-messages=warning")
         .output()
@@ -33,7 +41,10 @@ struct Database {
 impl Database {
     fn create(name: &str) -> Database {
         let name = format!("{name}_{}", std::process::id());
-        psql("postgres", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        psql(
+            "postgres",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
         psql("postgres", &format!("CREATE DATABASE {name}"));
         let db = Database { name };
         db.create_notes();
@@ -85,7 +96,8 @@ fn schemals(args: &[&str]) -> Output {
 
 /// A project whose `schema.sql.ts` and snapshot were written from `db` by the real binary.
 fn project(name: &str, db: &Database) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("schemals-lifecycle-{name}-{}", std::process::id()));
+    let root =
+        std::env::temp_dir().join(format!("schemals-lifecycle-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let data = root.join("amplify/data");
     std::fs::create_dir_all(&data).expect("mkdir");
@@ -111,7 +123,9 @@ fn project(name: &str, db: &Database) -> PathBuf {
 fn start_server(root: &Path, url: &str) -> Client {
     let log_file = std::env::temp_dir().join(format!(
         "schemals-lifecycle-{}.log",
-        root.file_name().and_then(|n| n.to_str()).unwrap_or("server")
+        root.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("server")
     ));
     let mut client = Client::start_with(root, |command| {
         if let Ok(file) = std::fs::File::create(&log_file) {
@@ -186,7 +200,9 @@ fn codes(list: &[Value]) -> Vec<String> {
 fn position_of(text: &str, needle: &str) -> (u32, u32) {
     let at = text.find(needle).expect("needle");
     let line = text[..at].matches('\n').count() as u32;
-    let col = text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at].encode_utf16().count() as u32;
+    let col = text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at]
+        .encode_utf16()
+        .count() as u32;
     (line, col)
 }
 
@@ -240,8 +256,9 @@ fn alter_table_is_seen_without_restart_and_regeneration_fixes_it() {
 
     // A column disappears: the field of schema.sql.ts is now an error.
     db.sql("ALTER TABLE notes DROP COLUMN content");
-    let with_dropped =
-        client.diagnostics_until(&uri, |list| codes(list).contains(&"unknown-column".to_owned()));
+    let with_dropped = client.diagnostics_until(&uri, |list| {
+        codes(list).contains(&"unknown-column".to_owned())
+    });
     let (line, col) = position_of(&text, "content\"");
     let dropped = with_dropped
         .iter()
@@ -270,7 +287,10 @@ fn alter_table_is_seen_without_restart_and_regeneration_fixes_it() {
     ]);
     assert!(generated.status.success(), "{generated:?}");
     let expected = std::fs::read_to_string(&fresh).expect("fresh");
-    assert!(expected.contains("\"title\": a.string().required()"), "{expected}");
+    assert!(
+        expected.contains("\"title\": a.string().required()"),
+        "{expected}"
+    );
     let actions = client.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": dropped["range"],
@@ -291,8 +311,10 @@ fn alter_table_is_seen_without_restart_and_regeneration_fixes_it() {
     );
 
     // The command does the same through workspace/applyEdit.
-    client.send(json!({"jsonrpc": "2.0", "id": 900, "method": "workspace/executeCommand",
-                       "params": {"command": "schemals.generateSchema", "arguments": [uri]}}));
+    client.send(
+        json!({"jsonrpc": "2.0", "id": 900, "method": "workspace/executeCommand",
+                       "params": {"command": "schemals.generateSchema", "arguments": [uri]}}),
+    );
     let apply = wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
         m["method"] == "workspace/applyEdit"
     });
@@ -339,18 +361,26 @@ fn the_database_going_away_falls_back_to_the_snapshot_with_one_message_and_recov
         status_with(m, "cached")
     });
     let snapshot = root.join("amplify/data/schemals-catalog.json");
-    assert_eq!(cached["params"]["snapshot"], json!(snapshot.display().to_string()));
+    assert_eq!(
+        cached["params"]["snapshot"],
+        json!(snapshot.display().to_string())
+    );
     let problem = cached["params"]["problem"].as_str().expect("a problem");
     assert!(problem.contains(&db.name), "{problem}");
 
     // Diagnostics go on from the snapshot: a field the snapshot lacks is an error.
-    let edited = text.replacen("\"owner\": a.string()", "\"owner\": a.string(),\n        \"bogus\": a.string()", 1);
+    let edited = text.replacen(
+        "\"owner\": a.string()",
+        "\"owner\": a.string(),\n        \"bogus\": a.string()",
+        1,
+    );
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}),
     );
-    let from_snapshot =
-        client.diagnostics_until(&uri, |list| codes(list) == vec!["unknown-column".to_owned()]);
+    let from_snapshot = client.diagnostics_until(&uri, |list| {
+        codes(list) == vec!["unknown-column".to_owned()]
+    });
     assert_eq!(
         from_snapshot[0]["message"],
         "Column \"bogus\" does not exist in table \"notes\""
@@ -367,7 +397,9 @@ fn the_database_going_away_falls_back_to_the_snapshot_with_one_message_and_recov
         .filter(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 2)
         .collect();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    let warning = warnings[0]["params"]["message"].as_str().unwrap_or_default();
+    let warning = warnings[0]["params"]["message"]
+        .as_str()
+        .unwrap_or_default();
     assert!(
         warning.contains(&format!("postgres://postgres@127.0.0.1:5432/{}", db.name))
             && warning.contains(&format!("using the snapshot {}", snapshot.display())),
@@ -451,7 +483,9 @@ fn check_live_fails_on_a_stale_snapshot_and_passes_on_a_fresh_one() {
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert!(!stdout.contains("is stale"), "{stdout}");
     assert!(
-        stdout.contains("error[unknown-column]: Column \"content\" does not exist in table \"notes\""),
+        stdout.contains(
+            "error[unknown-column]: Column \"content\" does not exist in table \"notes\""
+        ),
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&root);

@@ -56,14 +56,28 @@ fn run_sql(engine: Engine, database: Option<&str>, sql: &str) {
     let mut command = match engine {
         Engine::Postgres => {
             let mut c = Command::new("psql");
-            c.args(["-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1"]);
+            c.args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+            ]);
             c.args(["-d", database.unwrap_or("postgres")]);
             c.env("PGOPTIONS", "--client-min-messages=warning");
             c
         }
         Engine::Mariadb => {
             let mut c = Command::new("mariadb");
-            c.args(["-h", "127.0.0.1", "-u", "root", "--default-character-set=utf8mb4"]);
+            c.args([
+                "-h",
+                "127.0.0.1",
+                "-u",
+                "root",
+                "--default-character-set=utf8mb4",
+            ]);
             if let Some(db) = database {
                 c.arg(db);
             }
@@ -146,10 +160,7 @@ fn generate(project: &Path, args: &[&str]) -> Output {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "schemals-generate-{name}-{}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("schemals-generate-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
@@ -159,7 +170,12 @@ fn temp_dir(name: &str) -> PathBuf {
 /// refuses, the command must fail with Amplify's message and leave an existing file untouched.
 fn run_case(case: &Case) -> Result<(), String> {
     create_database(case);
-    let project = temp_dir(case.dir.file_name().and_then(|n| n.to_str()).unwrap_or("case"));
+    let project = temp_dir(
+        case.dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("case"),
+    );
     let out_file = project.join("amplify/data/schema.sql.ts");
     let result = (|| {
         let expected_file = case.dir.join("schema.sql.ts");
@@ -198,7 +214,8 @@ fn run_case(case: &Case) -> Result<(), String> {
                 .next_back()
                 .ok_or("no message in error.txt")?
                 .to_owned();
-            std::fs::create_dir_all(out_file.parent().expect("parent")).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(out_file.parent().expect("parent"))
+                .map_err(|e| e.to_string())?;
             let existing = "// the user's file\n";
             std::fs::write(&out_file, existing).map_err(|e| e.to_string())?;
             let output = generate(&project, &["--database-url", &url(case)]);
@@ -266,7 +283,13 @@ fn amplify_goldens_are_reproduced_byte_for_byte() {
     listed.sort();
     let mut covered: Vec<String> = cases
         .iter()
-        .map(|c| c.dir.file_name().expect("name").to_string_lossy().into_owned())
+        .map(|c| {
+            c.dir
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     covered.sort();
     assert_eq!(listed, covered, "a golden case is not covered");
@@ -345,16 +368,25 @@ fn unreachable_or_refused_database_leaves_the_file_untouched() {
     // Nothing listens on port 1.
     let refused = generate(
         &project,
-        &["--database-url", "postgres://postgres:s3cret@127.0.0.1:1/app"],
+        &[
+            "--database-url",
+            "postgres://postgres:s3cret@127.0.0.1:1/app",
+        ],
     );
     // MariaDB refuses the password.
     let denied = generate(
         &project,
-        &["--database-url", "mysql://root:wrong-s3cret@127.0.0.1:3306/mysql"],
+        &[
+            "--database-url",
+            "mysql://root:wrong-s3cret@127.0.0.1:3306/mysql",
+        ],
     );
     let kept = std::fs::read_to_string(&out).expect("read");
     let _ = std::fs::remove_dir_all(&project);
-    for (output, what) in [(&refused, "cannot reach"), (&denied, "authentication failed")] {
+    for (output, what) in [
+        (&refused, "cannot reach"),
+        (&denied, "authentication failed"),
+    ] {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains(what), "{stderr}");

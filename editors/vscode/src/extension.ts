@@ -110,12 +110,14 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   if ('problem' in found) {
     outputChannel.appendLine(found.problem);
     showStatus('$(error) schemals: no server', found.problem);
-    const choice = await vscode.window.showErrorMessage(found.problem, 'Open Settings', 'Show Log');
-    if (choice === 'Open Settings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'schemals.server.path');
-    } else if (choice === 'Show Log') {
-      outputChannel.show(true);
-    }
+    // Not awaited: activation must not wait for the user to answer.
+    void vscode.window.showErrorMessage(found.problem, 'Open Settings', 'Show Log').then((choice) => {
+      if (choice === 'Open Settings') {
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'schemals.server.path');
+      } else if (choice === 'Show Log') {
+        outputChannel.show(true);
+      }
+    });
     return;
   }
   outputChannel.appendLine(`starting ${found.path} serve (${found.version})`);

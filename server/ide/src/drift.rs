@@ -106,13 +106,7 @@ pub(crate) fn schema_drift(
                 .iter()
                 .find(|m| m.table == table.name && m.schema == table.schema)
         });
-        model_drift(
-            schema,
-            sql_model,
-            table,
-            generated_model,
-            &mut push,
-        );
+        model_drift(schema, sql_model, table, generated_model, &mut push);
     }
     // Tables the file lacks.
     if let Some(generated) = &generated
@@ -142,9 +136,12 @@ pub(crate) fn schema_drift(
 /// The column a field of the generated file stands for: same name, or the name Amplify's
 /// sanitizing turns into the key.
 fn column_of<'t>(table: &'t Table, key: &str) -> Option<&'t Column> {
-    table
-        .column(key)
-        .or_else(|| table.columns.iter().find(|c| sanitize_identifier(&c.name, true) == key))
+    table.column(key).or_else(|| {
+        table
+            .columns
+            .iter()
+            .find(|c| sanitize_identifier(&c.name, true) == key)
+    })
 }
 
 fn model_drift(
@@ -173,7 +170,8 @@ fn model_drift(
             continue;
         };
         matched_columns.insert(column.name.as_str());
-        let Some(planned) = generated.and_then(|g| g.fields.iter().find(|f| f.column == column.name))
+        let Some(planned) =
+            generated.and_then(|g| g.fields.iter().find(|f| f.column == column.name))
         else {
             continue;
         };
@@ -408,7 +406,11 @@ pub fn code_actions(
         .map(|d| d.code);
     vec![CodeAction {
         title: REGENERATE_TITLE.to_owned(),
-        kind: if fixes.is_some() { "quickfix" } else { "source" },
+        kind: if fixes.is_some() {
+            "quickfix"
+        } else {
+            "source"
+        },
         edits: vec![TextEdit {
             path: path.to_path_buf(),
             range: 0..file.text.len(),
@@ -535,7 +537,10 @@ pub fn catalog_changes(before: &Catalog, after: &Catalog) -> Vec<CatalogChange> 
             change(ChangeKind::Changed, format!("foreign keys of {qualified}"));
         }
         if old.partition_of != table.partition_of {
-            change(ChangeKind::Changed, format!("partition parent of {qualified}"));
+            change(
+                ChangeKind::Changed,
+                format!("partition parent of {qualified}"),
+            );
         }
     }
     for e in &before.enums {
@@ -567,9 +572,8 @@ pub fn catalog_changes(before: &Catalog, after: &Catalog) -> Vec<CatalogChange> 
             Some(_) => {}
         }
     }
-    let signature = |f: &schemals_catalog::Function| {
-        format!("{}.{}({})", f.schema, f.name, f.arguments)
-    };
+    let signature =
+        |f: &schemals_catalog::Function| format!("{}.{}({})", f.schema, f.name, f.arguments);
     let before_functions: BTreeSet<String> = before.functions.iter().map(signature).collect();
     let after_functions: BTreeSet<String> = after.functions.iter().map(signature).collect();
     for f in before_functions.difference(&after_functions) {
@@ -593,8 +597,9 @@ pub fn catalog_changes(before: &Catalog, after: &Catalog) -> Vec<CatalogChange> 
     if changes.is_empty() && order_differs {
         changes.push(CatalogChange {
             kind: ChangeKind::Changed,
-            what: "the order in which the server lists the tables (the model order of schema.sql.ts)"
-                .to_owned(),
+            what:
+                "the order in which the server lists the tables (the model order of schema.sql.ts)"
+                    .to_owned(),
         });
     }
     changes
@@ -629,6 +634,199 @@ fn describe_column(column: &Column) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{ProjectFile, check_project};
+    use schemals_catalog::{Table, TableKind};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn column(name: &str, udt: &str, nullable: bool, ordinal: u32) -> Column {
+        Column {
+            name: name.to_owned(),
+            ordinal,
+            data_type: udt.to_owned(),
+            udt_name: udt.to_owned(),
+            nullable,
+            default: None,
+            type_schema: None,
+            enum_values: Vec::new(),
+            character_maximum_length: None,
+            generated: false,
+        }
+    }
+
+    fn base_catalog() -> Catalog {
+        let mut catalog = Catalog::empty(Engine::Postgresql, "app");
+        let mut mood = column("mood", "mood", true, 3);
+        mood.type_schema = Some("public".to_owned());
+        mood.enum_values = vec!["happy".to_owned(), "sad".to_owned()];
+        catalog.tables.push(Table {
+            schema: "public".to_owned(),
+            name: "notes".to_owned(),
+            kind: TableKind::Table,
+            columns: vec![
+                column("id", "uuid", false, 1),
+                column("content", "text", true, 2),
+                mood,
+                column("n", "int4", false, 4),
+                column("Payload Data", "jsonb", true, 5),
+            ],
+            primary_key: vec!["id".to_owned()],
+            foreign_keys: Vec::new(),
+            partition_of: None,
+        });
+        catalog
+    }
+
+    /// Drift of `generated` (a schema.sql.ts) against `catalog`: (code, marked text, message).
+    fn drift(generated: &str, catalog: Catalog) -> Vec<(String, String, String)> {
+        let mut project = Project::new(PathBuf::from("/p"));
+        let tree = schemals_syntax::parse_typescript(generated, None);
+        project.add(ProjectFile::typescript(
+            PathBuf::from("/p/amplify/data/schema.sql.ts"),
+            Arc::from(generated),
+            tree,
+        ));
+        let model = project.evaluate();
+        let catalog = IndexedCatalog::new(catalog);
+        check_project(&project, &model, Some(&catalog))
+            .into_iter()
+            .filter(|d| DRIFT_CODES.contains(&d.code))
+            .map(|d| {
+                (
+                    d.code.to_owned(),
+                    generated[d.range.clone()].to_owned(),
+                    d.message,
+                )
+            })
+            .collect()
+    }
+
+    fn generated_from(catalog: &Catalog) -> String {
+        let options = SynthesisOptions {
+            identifier: "IDx".to_owned(),
+            connection_uri_secret: Some("SQL_CONNECTION_STRING".to_owned()),
+            ..SynthesisOptions::default()
+        };
+        synthesize(catalog, &options).expect("synthesis").text
+    }
+
+    #[test]
+    fn a_freshly_generated_file_has_no_drift() {
+        let catalog = base_catalog();
+        assert_eq!(drift(&generated_from(&catalog), catalog), []);
+    }
+
+    #[test]
+    fn every_kind_of_drift_is_reported_on_its_token() {
+        let file = generated_from(&base_catalog());
+        let mut catalog = base_catalog();
+        let notes = &mut catalog.tables[0];
+        notes.columns.retain(|c| c.name != "content");
+        notes.columns[1].enum_values.push("meh".to_owned());
+        notes.columns[2].udt_name = "int8".to_owned();
+        notes.columns[2].nullable = true;
+        notes.columns[3].udt_name = "timestamp".to_owned();
+        notes.columns[3].data_type = "timestamp without time zone".to_owned();
+        notes.columns.push(column("title", "varchar", false, 6));
+        notes.primary_key = vec!["id".to_owned(), "n".to_owned()];
+        let mut tags = notes.clone();
+        tags.name = "tags".to_owned();
+        catalog.tables.push(tags);
+        let found = drift(&file, catalog);
+        let expected: Vec<(String, String, String)> = [
+            ("drift-new-table", "schema", "Table \"tags\" is in the database but has no model here; regenerate schema.sql.ts to add it"),
+            ("drift-new-column", "notes", "Column \"title\" of table \"notes\" is in the database but not in this model; regenerate schema.sql.ts to add it as `\"title\": a.string().required()`"),
+            ("unknown-column", "content", "Column \"content\" does not exist in table \"notes\""),
+            ("drift-enum-values", "ref", "Field \"mood\" allows [\"happy\", \"sad\"], but column \"mood\" (mood) allows [\"happy\", \"meh\", \"sad\"]"),
+            ("drift-field-nullability", "integer", "Field \"n\" is required, but column \"n\" (int4) is nullable: generation would write `a.integer()`"),
+            ("drift-field-type", "json", "Field \"Payload_Data\" does not match column \"Payload Data\" (timestamp without time zone): generation would write `a.datetime()`"),
+            ("drift-identifier", "identifier", "The identifier [\"id\"] differs from the primary key of table \"notes\" in the database: [\"id\", \"n\"]"),
+        ]
+        .iter()
+        .map(|(c, t, m)| ((*c).to_owned(), (*t).to_owned(), (*m).to_owned()))
+        .collect();
+        let mut found_sorted = found.clone();
+        found_sorted.sort();
+        let mut expected_sorted = expected.clone();
+        expected_sorted.sort();
+        assert_eq!(found_sorted, expected_sorted, "{found:#?}");
+    }
+
+    #[test]
+    fn older_formats_are_not_drift() {
+        let catalog = base_catalog();
+        // Generator 0.11.15 and older: bare keys, inline enum in declaration order, `.required()`.
+        let older = "import { a } from \"@aws-amplify/data-schema\";\n\
+            import { configure } from \"@aws-amplify/data-schema/internals\";\n\
+            import { secret } from \"@aws-amplify/backend\";\n\
+            export const schema = configure({ database: { identifier: \"IDx\", engine: \"postgresql\", connectionUri: secret(\"SQL_CONNECTION_STRING\") } }).schema({\n\
+            notes: a.model({ id: a.id().required(), content: a.string(), mood: a.enum([\"sad\", \"happy\"]), n: a.integer().required(), Payload_Data: a.json() }).identifier([\"id\"])\n\
+            });\n";
+        assert_eq!(drift(older, catalog), []);
+    }
+
+    #[test]
+    fn the_regenerate_action_replaces_the_body_and_keeps_the_configure_block() {
+        let mut catalog = base_catalog();
+        let file =
+            generated_from(&catalog).replace("identifier: \"IDx\"", "identifier: \"IDkept\"");
+        catalog.tables[0]
+            .columns
+            .push(column("title", "text", true, 6));
+        let mut project = Project::new(PathBuf::from("/p"));
+        let path = PathBuf::from("/p/amplify/data/schema.sql.ts");
+        project.add(ProjectFile::typescript(
+            path.clone(),
+            Arc::from(file.as_str()),
+            schemals_syntax::parse_typescript(&file, None),
+        ));
+        let model = project.evaluate();
+        let indexed = IndexedCatalog::new(catalog.clone());
+        let analysis = Analysis {
+            project: &project,
+            model: &model,
+            catalog: Some(&indexed),
+        };
+        let diagnostics = check_project(&project, &model, Some(&indexed));
+        let at = file.find("notes").expect("notes");
+        let actions = code_actions(&analysis, &path, at..at, &diagnostics);
+        let expected =
+            generated_from(&catalog).replace("identifier: \"IDx\"", "identifier: \"IDkept\"");
+        assert_eq!(
+            actions,
+            vec![CodeAction {
+                title: REGENERATE_TITLE.to_owned(),
+                kind: "quickfix",
+                edits: vec![TextEdit {
+                    path: path.clone(),
+                    range: 0..file.len(),
+                    new_text: expected,
+                }],
+                fixes: Some("drift-new-column"),
+                preferred: true,
+            }]
+        );
+    }
+
+    #[test]
+    fn catalog_changes_are_listed() {
+        let before = base_catalog();
+        let mut after = base_catalog();
+        after.tables[0].columns.remove(1);
+        after.tables[0].columns[1].nullable = false;
+        let changes: Vec<String> = catalog_changes(&before, &after)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                "- column public.notes.content (text)",
+                "~ column public.notes.mood: mood (happy, sad) → mood NOT NULL (happy, sad)",
+            ]
+        );
+        assert!(catalog_changes(&before, &before).is_empty());
+    }
 
     #[test]
     fn reads_the_ssl_cert_secret() {

@@ -117,6 +117,22 @@ pub enum TokenKind {
     Operator,
 }
 
+/// Signatures of the function whose call holds the cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureHelp {
+    pub signatures: Vec<Signature>,
+    /// The argument the cursor is in, counted from 0.
+    pub active_parameter: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// `schema.name(arg type, ...) → result`.
+    pub label: String,
+    /// Each parameter's byte range within `label`.
+    pub parameters: Vec<TextRange>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SemanticToken {
     pub range: TextRange,
@@ -144,6 +160,11 @@ pub fn hover(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<Hove
     } else {
         crate::dsl_features::hover(analysis, path, offset)
     }
+}
+
+/// Signature help at `offset` in `path` (function calls in embedded SQL).
+pub fn signature_help(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<SignatureHelp> {
+    crate::sql_features::signature_help(analysis, path, offset)
 }
 
 /// Where the name at `offset` is defined.

@@ -54,6 +54,9 @@ const TS_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "mjs", "cjs"];
 #[derive(Debug, Default, Clone)]
 pub struct Project {
     pub root: PathBuf,
+    /// Files the host left unread because they are too large, with their size in bytes (they are
+    /// in the snapshot with an empty text). The model is then incomplete: checks stay quiet.
+    pub too_large: Vec<(PathBuf, u64)>,
     files: Vec<ProjectFile>,
     by_path: HashMap<PathBuf, FileId>,
     sql_files: HashMap<PathBuf, Option<ProjectFile>>,

@@ -756,6 +756,81 @@ fn find_column<'c>(engine: Engine, table: &'c Table, name: &str) -> Option<&'c C
     })
 }
 
+/// The signatures of the catalog function whose argument list holds the cursor, with the argument
+/// the cursor is in. Reads tokens, so it works on half-typed SQL.
+pub fn signature_help(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<SignatureHelp> {
+    let site = site(analysis, path, offset)?;
+    let (catalog, index) = site.catalog()?;
+    let tokens = lexical::tokenize(site.sql, site.engine);
+    // Open parentheses before the cursor: the token before each, and the commas seen inside it.
+    let mut open: Vec<(Option<usize>, u32)> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if token.range.start >= site.offset {
+            break;
+        }
+        if token.is_punct("(") {
+            open.push((i.checked_sub(1), 0));
+        } else if token.is_punct(")") {
+            open.pop();
+        } else if token.is_punct(",")
+            && let Some(top) = open.last_mut()
+        {
+            top.1 += 1;
+        }
+    }
+    let (name_index, active_parameter) = open.last().copied()?;
+    let name = tokens.get(name_index?)?;
+    if name.kind != SqlTokenKind::Identifier {
+        return None;
+    }
+    let signatures: Vec<Signature> = index
+        .functions_named(catalog, &name.value)
+        .take(20)
+        .map(|f| {
+            let mut label = format!("{}.{}(", f.schema, f.name);
+            let mut parameters = Vec::new();
+            for (k, argument) in split_arguments(&f.arguments).into_iter().enumerate() {
+                if k > 0 {
+                    label.push_str(", ");
+                }
+                let start = label.len();
+                label.push_str(argument);
+                parameters.push(start..label.len());
+            }
+            label.push_str(&format!(") → {}", f.result));
+            Signature { label, parameters }
+        })
+        .collect();
+    (!signatures.is_empty()).then_some(SignatureHelp {
+        signatures,
+        active_parameter,
+    })
+}
+
+/// Splits an argument list as the database prints it at its top-level commas
+/// (`numeric(10,2)` stays whole).
+fn split_arguments(arguments: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in arguments.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(arguments[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = arguments[start..].trim();
+    if !last.is_empty() {
+        parts.push(last);
+    }
+    parts
+}
+
 pub fn hover(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<HoverInfo> {
     let site = site(analysis, path, offset)?;
     let (range, target) = target_at(&site)?;

@@ -315,7 +315,10 @@ fn render(generated: &GeneratedSchema, options: &SynthesisOptions) -> String {
     out.push_str("    database: {\n");
     let mut database = vec![
         format!("identifier: {}", string_literal(&options.identifier)),
-        format!("engine: {}", string_literal(generated.engine.amplify_name())),
+        format!(
+            "engine: {}",
+            string_literal(generated.engine.amplify_name())
+        ),
     ];
     if let Some(name) = &options.connection_uri_secret {
         database.push(format!("connectionUri: secret({})", string_literal(name)));
@@ -471,7 +474,10 @@ fn is_sequence_default(default: Option<&str>) -> bool {
 fn scalar_method(engine: Engine, column: &Column) -> &'static str {
     match engine {
         Engine::Postgresql => {
-            let element = column.udt_name.strip_prefix('_').unwrap_or(&column.udt_name);
+            let element = column
+                .udt_name
+                .strip_prefix('_')
+                .unwrap_or(&column.udt_name);
             pg_scalar(element).unwrap_or("string")
         }
         Engine::Mysql => match column.udt_name.to_ascii_uppercase().as_str() {
@@ -636,7 +642,9 @@ mod tests {
 
     #[test]
     fn sequence_defaults() {
-        assert!(is_sequence_default(Some("nextval('events_id_seq'::regclass)")));
+        assert!(is_sequence_default(Some(
+            "nextval('events_id_seq'::regclass)"
+        )));
         assert!(!is_sequence_default(Some("nextval(::regclass)")));
         assert!(!is_sequence_default(Some("now()")));
         assert!(!is_sequence_default(None));
@@ -644,7 +652,10 @@ mod tests {
 
     #[test]
     fn pascal_case_upper_cases_first_letters() {
-        assert_eq!(pascal_case(&["order-events", "event-type"]), "Order-eventsEvent-type");
+        assert_eq!(
+            pascal_case(&["order-events", "event-type"]),
+            "Order-eventsEvent-type"
+        );
         assert_eq!(pascal_case(&["ßa", "b"]), "SSaB");
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemals_catalog::Catalog;
-use schemals_ide::{Diagnostic, IndexedCatalog, Project, ProjectFile, check_project};
+use schemals_ide::{Diagnostic, IndexedCatalog, Project, ProjectFile, Severity, check_project};
 use schemals_syntax::model::{Database, SchemaModel};
 
 /// The file name of the committed catalog snapshot, written next to the schema files.
@@ -89,16 +89,61 @@ pub type Overlays = HashMap<PathBuf, Arc<str>>;
 /// Larger files are not analysed: a clear message instead of unbounded work.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-fn read_text(path: &Path, overlays: &Overlays) -> Option<Arc<str>> {
+/// The code of the diagnostic on a file over [`MAX_FILE_BYTES`].
+pub const FILE_TOO_LARGE: &str = "file-too-large";
+
+enum FileText {
+    Text(Arc<str>),
+    /// Over [`MAX_FILE_BYTES`]: its size in bytes.
+    TooLarge(u64),
+}
+
+fn read_file(path: &Path, overlays: &Overlays) -> Option<FileText> {
     if let Some(text) = overlays.get(path) {
-        return Some(text.clone());
+        let size = text.len() as u64;
+        return Some(if size > MAX_FILE_BYTES {
+            FileText::TooLarge(size)
+        } else {
+            FileText::Text(text.clone())
+        });
     }
     let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+    if !meta.is_file() {
         return None;
     }
+    if meta.len() > MAX_FILE_BYTES {
+        return Some(FileText::TooLarge(meta.len()));
+    }
     let bytes = std::fs::read(path).ok()?;
-    Some(Arc::from(String::from_utf8_lossy(&bytes).into_owned()))
+    Some(FileText::Text(Arc::from(
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )))
+}
+
+/// Adds the file at `path` to the project: parsed, or empty and listed as too large. Returns
+/// false when there is no such file.
+fn add_file(
+    project: &mut Project,
+    cache: &mut ParseCache,
+    path: &Path,
+    overlays: &Overlays,
+) -> bool {
+    match read_file(path, overlays) {
+        Some(FileText::Text(text)) => {
+            project.add(cache.get(path, text));
+            true
+        }
+        Some(FileText::TooLarge(size)) => {
+            project.add(ProjectFile::typescript(
+                path.to_path_buf(),
+                Arc::from(""),
+                None,
+            ));
+            project.too_large.push((path.to_path_buf(), size));
+            true
+        }
+        None => false,
+    }
 }
 
 /// Parsed files kept between analyses, keyed by path and text, so unchanged files are not
@@ -141,9 +186,7 @@ pub fn load_project(
         }
     }
     for path in paths {
-        if let Some(text) = read_text(&path, overlays) {
-            project.add(cache.get(&path, text));
-        }
+        add_file(&mut project, cache, &path, overlays);
     }
     // Follow relative imports that leave the `amplify` folders, a few levels deep.
     for _ in 0..8 {
@@ -153,8 +196,7 @@ pub fn load_project(
             if project.file_id(&path).is_some() {
                 continue;
             }
-            if let Some(text) = read_text(&path, overlays) {
-                project.add(cache.get(&path, text));
+            if add_file(&mut project, cache, &path, overlays) {
                 added = true;
             }
         }
@@ -163,9 +205,15 @@ pub fn load_project(
         }
     }
     let model = project.evaluate();
-    project.load_sql_references(&model, |path| {
-        read_text(path, overlays).map(|t| t.to_string())
+    let mut too_large = Vec::new();
+    project.load_sql_references(&model, |path| match read_file(path, overlays)? {
+        FileText::Text(text) => Some(text.to_string()),
+        FileText::TooLarge(size) => {
+            too_large.push((path.to_path_buf(), size));
+            Some(String::new())
+        }
     });
+    project.too_large.extend(too_large);
     (project, model)
 }
 
@@ -175,7 +223,29 @@ pub fn analyse(
     model: &SchemaModel,
     catalog: Option<&IndexedCatalog>,
 ) -> Vec<Diagnostic> {
+    if !project.too_large.is_empty() {
+        // Without the text of a file the model is incomplete: any other finding could be false.
+        return too_large_diagnostics(project);
+    }
     check_project(project, model, catalog)
+}
+
+fn too_large_diagnostics(project: &Project) -> Vec<Diagnostic> {
+    project
+        .too_large
+        .iter()
+        .map(|(path, size)| Diagnostic {
+            path: path.clone(),
+            range: 0..0,
+            severity: Severity::Warning,
+            code: FILE_TOO_LARGE,
+            message: format!(
+                "This file is too large to analyze ({:.1} MiB; the limit is {} MiB): schemals checks nothing in this project",
+                *size as f64 / (1024.0 * 1024.0),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        })
+        .collect()
 }
 
 /// What the project's `configure` blocks say about the database connection.

@@ -1,5 +1,6 @@
 //! `schemals`: the language server and CLI for Amplify Gen 2 data schemas.
 
+mod amplify;
 mod cli;
 mod host;
 mod lsp;

@@ -142,3 +142,13 @@ pub fn semantic_tokens(
     }
     out
 }
+
+/// A byte range within a label as the `[start, end)` UTF-16 offsets LSP wants for parameter labels.
+pub fn utf16_span(label: &str, range: &TextRange) -> [u32; 2] {
+    let units = |end: usize| -> u32 {
+        label
+            .get(..end.min(label.len()))
+            .map_or(0, |s| s.encode_utf16().count() as u32)
+    };
+    [units(range.start), units(range.end)]
+}

@@ -7,6 +7,7 @@
 //! and the server keeps serving. Diagnostics are debounced and never wait for the database: the
 //! catalog loads in the background and analyses use whatever catalog is there at the time.
 
+mod commands;
 mod convert;
 mod guard;
 mod refresh;
@@ -21,8 +22,8 @@ use std::time::Duration;
 use schemals_catalog::live::{self, IntrospectOptions};
 use schemals_ide::features::{self, Analysis};
 use schemals_ide::{IndexedCatalog, LineIndex, Project, Severity};
-use schemals_syntax::model::SchemaModel;
 use schemals_syntax::Tree;
+use schemals_syntax::model::SchemaModel;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error as RpcError, Result as RpcResult};
 use tower_lsp_server::ls_types::*;
@@ -64,7 +65,13 @@ pub fn run() -> ExitCode {
             output,
             writer,
         } = guard::stdio();
-        let (service, socket) = LspService::new(Backend::new);
+        // tower-lsp-server has no handler for `window/workDoneProgress/cancel` (commands.rs).
+        let (service, socket) = LspService::build(Backend::new)
+            .custom_method(
+                "window/workDoneProgress/cancel",
+                Backend::work_done_progress_cancel,
+            )
+            .finish();
         Server::new(input, output, socket).serve(service).await;
         guard::flush(writer).await;
     });
@@ -294,6 +301,7 @@ fn apply_settings(state: &Mutex<State>, value: &Value) {
     {
         state.settings.catalog_path = Some(PathBuf::from(path));
     }
+    commands::apply_settings(section);
 }
 
 async fn load_catalog(
@@ -408,11 +416,13 @@ async fn publish_project(
             .iter()
             .map(|(p, d)| (p.clone(), d.uri.clone()))
             .collect();
-        let diagnostics = host::analyse(
+        let mut diagnostics = host::analyse(
             &snapshot.project,
             &snapshot.model,
             snapshot.catalog.as_deref(),
         );
+        // Failures of the last `ampx` run that still apply to the files as they are.
+        diagnostics.extend(commands::run_diagnostics(&r, &snapshot.project));
         let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         for d in diagnostics {
             let Some(file) = snapshot.project.find(&d.path) else {
@@ -471,6 +481,15 @@ async fn publish_project(
     }
 }
 
+/// Parses an open document, unless it is over the size limit: the host then reports it as too
+/// large instead of analysing it, and parsing it would only stall the protocol loop.
+fn parse_document(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    if text.len() as u64 > host::MAX_FILE_BYTES {
+        return None;
+    }
+    schemals_syntax::parse_typescript(text, old)
+}
+
 /// Applies one content change; the edit logic itself is the pure, fuzzed `text::apply_change`.
 fn apply_change(doc: &mut Document, change: TextDocumentContentChangeEvent) {
     let range = change
@@ -523,6 +542,11 @@ impl LanguageServer for Backend {
                     ..CompletionOptions::default()
                 }),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                signature_help_provider: Some(SignatureHelpOptions {
+                    trigger_characters: Some(vec!["(".to_owned(), ",".to_owned()]),
+                    retrigger_characters: None,
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Right(RenameOptions {
@@ -547,7 +571,10 @@ impl LanguageServer for Backend {
                     commands: vec![
                         COMMAND_REFRESH_CATALOG.to_owned(),
                         refresh::COMMAND_GENERATE_SCHEMA.to_owned(),
-                    ],
+                    ]
+                    .into_iter()
+                    .chain(commands::COMMANDS.iter().map(|c| (*c).to_owned()))
+                    .collect(),
                     ..ExecuteCommandOptions::default()
                 }),
                 ..ServerCapabilities::default()
@@ -584,6 +611,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
+        commands::stop_all().await;
         Ok(())
     }
 
@@ -599,7 +627,7 @@ impl LanguageServer for Backend {
         let tree = if is_sql {
             None
         } else {
-            schemals_syntax::parse_typescript(&text, None)
+            parse_document(&text, None)
         };
         let doc = Document {
             uri: params.text_document.uri,
@@ -638,7 +666,7 @@ impl LanguageServer for Backend {
                 apply_change(doc, change);
             }
             if path.extension().is_some_and(|e| e != "sql") {
-                doc.tree = schemals_syntax::parse_typescript(&doc.text, doc.tree.as_ref());
+                doc.tree = parse_document(&doc.text, doc.tree.as_ref());
                 if let Some(tree) = doc.tree.clone() {
                     let file = schemals_ide::ProjectFile {
                         path: path.clone(),
@@ -733,6 +761,46 @@ impl LanguageServer for Backend {
                 items,
             })
         }))
+    }
+
+    async fn signature_help(
+        &self,
+        params: SignatureHelpParams,
+    ) -> RpcResult<Option<SignatureHelp>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let help = self
+            .with_snapshot(&uri, move |snapshot, path| {
+                let file = snapshot.project.find(path)?;
+                let offset = convert::offset(&file.lines, &file.text, position);
+                let help = features::signature_help(&snapshot.analysis(), path, offset)?;
+                Some(SignatureHelp {
+                    signatures: help
+                        .signatures
+                        .iter()
+                        .map(|s| SignatureInformation {
+                            label: s.label.clone(),
+                            documentation: None,
+                            parameters: Some(
+                                s.parameters
+                                    .iter()
+                                    .map(|p| ParameterInformation {
+                                        label: ParameterLabel::LabelOffsets(convert::utf16_span(
+                                            &s.label, p,
+                                        )),
+                                        documentation: None,
+                                    })
+                                    .collect(),
+                            ),
+                            active_parameter: None,
+                        })
+                        .collect(),
+                    active_signature: Some(0),
+                    active_parameter: Some(help.active_parameter),
+                })
+            })
+            .await?;
+        Ok(help.flatten())
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
@@ -950,6 +1018,9 @@ impl LanguageServer for Backend {
                     Ok(summary) => Ok(Some(Value::String(summary))),
                     Err(message) => Err(RpcError::invalid_params(message)),
                 }
+            }
+            name if commands::COMMANDS.contains(&name) => {
+                commands::execute(self, name, &params.arguments).await
             }
             other => Err(RpcError::invalid_params(format!("unknown command {other}"))),
         }
