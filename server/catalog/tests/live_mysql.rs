@@ -526,13 +526,15 @@ async fn tls_follows_the_ssl_mode_of_the_url() {
 #[tokio::test]
 async fn a_slow_catalog_read_times_out() {
     let db = TestDb::create(SHOP_DDL).await;
-    // The catalog of this small database is read in about 3 ms, too fast for any real limit; a zero
-    // limit expires as soon as the batch waits for the server.
+    // A slow network in front of the real server: every answer of the server arrives 300 ms late,
+    // so connecting still succeeds within its limit and the catalog read cannot.
+    let port = slow_proxy(3306, Duration::from_millis(300)).await;
+    let url = db.url.replace(":3306/", &format!(":{port}/"));
     let options = IntrospectOptions {
-        statement_timeout: Duration::ZERO,
+        statement_timeout: Duration::from_millis(200),
         ..IntrospectOptions::default()
     };
-    let err = introspect(&db.url, &options).await.unwrap_err();
+    let err = introspect(&url, &options).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -546,10 +548,43 @@ async fn a_slow_catalog_read_times_out() {
     assert_eq!(
         err.to_string(),
         format!(
-            "reading the catalog of mysql://root@127.0.0.1:3306/{} timed out after 0 ms",
+            "reading the catalog of mysql://root@127.0.0.1:{port}/{} timed out after 200 ms",
             db.name
         )
     );
+}
+
+/// A TCP proxy on a free local port to `127.0.0.1:upstream` that holds every chunk the server
+/// sends for `delay` before passing it on. Serves one connection, then stops.
+async fn slow_proxy(upstream: u16, delay: Duration) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a local port");
+    let port = listener.local_addr().expect("local address").port();
+    tokio::spawn(async move {
+        let Ok((client, _)) = listener.accept().await else { return };
+        let Ok(server) = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await else {
+            return;
+        };
+        let (mut client_read, mut client_write) = client.into_split();
+        let (mut server_read, mut server_write) = server.into_split();
+        tokio::spawn(async move {
+            let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+        });
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let Ok(n) = server_read.read(&mut buffer).await else { return };
+            if n == 0 {
+                return;
+            }
+            tokio::time::sleep(delay).await;
+            if client_write.write_all(&buffer[..n]).await.is_err() {
+                return;
+            }
+        }
+    });
+    port
 }
 
 // ---------------------------------------------------------------------------------------------

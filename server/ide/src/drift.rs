@@ -78,7 +78,15 @@ pub(crate) fn schema_drift(
             .catalog
             .search_path
             .iter()
-            .find_map(|s| catalog.index.table(&catalog.catalog, s, &table_name.text));
+            .find_map(|s| catalog.index.table(&catalog.catalog, s, &table_name.text))
+            // `schemals generate --schema` writes tables of other schemas too.
+            .or_else(|| {
+                catalog
+                    .catalog
+                    .tables
+                    .iter()
+                    .find(|t| t.name == table_name.text)
+            });
         let Some(table) = table else {
             push(
                 &table_name.span,
@@ -593,7 +601,6 @@ pub fn catalog_changes(before: &Catalog, after: &Catalog) -> Vec<CatalogChange> 
         );
     }
     let order_differs = before.generator_table_order != after.generator_table_order;
-    drop(change);
     if changes.is_empty() && order_differs {
         changes.push(CatalogChange {
             kind: ChangeKind::Changed,

@@ -650,6 +650,70 @@ mod tests {
         assert!(!is_sequence_default(None));
     }
 
+    fn table(schema: &str, name: &str) -> Table {
+        Table {
+            schema: schema.to_owned(),
+            name: name.to_owned(),
+            kind: TableKind::Table,
+            columns: vec![Column {
+                name: "id".to_owned(),
+                ordinal: 1,
+                data_type: "integer".to_owned(),
+                udt_name: "int4".to_owned(),
+                nullable: false,
+                default: None,
+                type_schema: None,
+                enum_values: Vec::new(),
+                character_maximum_length: None,
+                generated: false,
+            }],
+            primary_key: vec!["id".to_owned()],
+            foreign_keys: Vec::new(),
+            partition_of: None,
+        }
+    }
+
+    #[test]
+    fn other_schemas_only_when_asked() {
+        let mut catalog = Catalog::empty(Engine::Postgresql, "app");
+        catalog.tables = vec![
+            table("other", "a"),
+            table("other", "b"),
+            table("public", "a"),
+        ];
+        let models = |options: &SynthesisOptions| -> Vec<(String, String)> {
+            generate(&catalog, options)
+                .expect("generation")
+                .models
+                .into_iter()
+                .map(|m| (m.schema, m.table))
+                .collect()
+        };
+        let amplify = SynthesisOptions::default();
+        assert_eq!(models(&amplify), [("public".to_owned(), "a".to_owned())]);
+        let wider = SynthesisOptions {
+            extra_schemas: vec!["other".to_owned()],
+            ..SynthesisOptions::default()
+        };
+        assert_eq!(
+            models(&wider),
+            [
+                ("public".to_owned(), "a".to_owned()),
+                ("other".to_owned(), "b".to_owned())
+            ]
+        );
+        let skipped = generate(&catalog, &wider).expect("generation").skipped;
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(
+            (
+                skipped[0].schema.as_str(),
+                skipped[0].name.as_str(),
+                skipped[0].reason
+            ),
+            ("other", "a", SkipReason::NameTaken)
+        );
+    }
+
     #[test]
     fn pascal_case_upper_cases_first_letters() {
         assert_eq!(

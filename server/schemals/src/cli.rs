@@ -111,10 +111,8 @@ fn introspect_live(url: &str) -> Result<Catalog, String> {
 
 /// `schemals check [PATH]`.
 pub fn check(args: &[String]) -> ExitCode {
-    let options = match parse_options(
-        args,
-        &["--format", "--database-url", "--catalog", "--live"],
-    ) {
+    let options = match parse_options(args, &["--format", "--database-url", "--catalog", "--live"])
+    {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
@@ -508,7 +506,10 @@ pub fn generate(args: &[String]) -> ExitCode {
         eprintln!("schemals: cannot write {}: {e}", out.display());
         return ExitCode::from(1);
     }
-    eprintln!("wrote {} from the database of {source} ({target})", out.display());
+    eprintln!(
+        "wrote {} from the database of {source} ({target})",
+        out.display()
+    );
     ExitCode::SUCCESS
 }
 
@@ -532,7 +533,11 @@ fn skipped_note(skipped: &[schemals_ide::synthesize::SkippedTable]) -> String {
     if !no_key.is_empty() {
         lines.push(format!(
             "note: skipped {} without a primary key (Amplify needs one for a model): {}",
-            if no_key.len() == 1 { "1 table".to_owned() } else { format!("{} tables", no_key.len()) },
+            if no_key.len() == 1 {
+                "1 table".to_owned()
+            } else {
+                format!("{} tables", no_key.len())
+            },
             no_key.join(", ")
         ));
     }

@@ -169,6 +169,11 @@ impl ParseCache {
     pub fn put(&mut self, file: ProjectFile) {
         self.files.insert(file.path.clone(), file);
     }
+
+    /// Takes the entries of `newer` over this cache's.
+    pub fn absorb(&mut self, newer: ParseCache) {
+        self.files.extend(newer.files);
+    }
 }
 
 /// Builds the project snapshot of `root`: its schema files, the files they import, and the SQL

@@ -21,24 +21,37 @@ pub struct LineCol {
 pub struct LineIndex {
     line_starts: Vec<usize>,
     len: usize,
+    /// For each non-ASCII character: its byte offset, and the UTF-8 bytes beyond its UTF-16
+    /// units summed over it and every earlier one. UTF-16 columns then take a binary search, not a
+    /// walk along the line (a megabyte-long line with thousands of diagnostics stays linear).
+    wide_chars: Vec<(usize, usize)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
+        let mut wide_chars = Vec::new();
+        let mut excess = 0;
+        for (i, &byte) in bytes.iter().enumerate() {
+            match byte {
                 b'\n' => line_starts.push(i + 1),
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                // The first byte of a multi-byte character (the text is valid UTF-8): 2 or 3
+                // bytes make one UTF-16 unit, 4 bytes a surrogate pair.
+                0xC0..=0xDF => excess += 1,
+                0xE0..=0xEF => excess += 2,
+                0xF0..=0xFF => excess += 2,
                 _ => {}
             }
-            i += 1;
+            if byte >= 0xC0 {
+                wide_chars.push((i, excess));
+            }
         }
         LineIndex {
             line_starts,
             len: text.len(),
+            wide_chars,
         }
     }
 
@@ -75,15 +88,21 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.line_start(line);
-        let character = text
-            .get(start..offset)
-            .map(|s| s.chars().map(char::len_utf16).sum::<usize>())
-            .unwrap_or(0);
+        let start = self.line_start(line).min(offset);
+        let character = (offset - start) - (self.excess_before(offset) - self.excess_before(start));
         LineCol {
             line: line as u32,
             character: character as u32,
         }
+    }
+
+    /// UTF-8 bytes beyond UTF-16 units, summed over the characters before byte `offset`.
+    fn excess_before(&self, offset: usize) -> usize {
+        let count = self.wide_chars.partition_point(|&(at, _)| at < offset);
+        count
+            .checked_sub(1)
+            .and_then(|last| self.wide_chars.get(last))
+            .map_or(0, |&(_, excess)| excess)
     }
 
     /// Byte offset of an LSP position. Positions past the end of a line clamp to the line's end,
@@ -242,6 +261,26 @@ mod tests {
             ),
             text.len()
         );
+    }
+
+    #[test]
+    fn utf16_columns_agree_with_counting_along_the_line() {
+        let text = "aé東😀\r\nx\u{7ff}\u{800}\u{ffff}\u{10000}y\rz😀😀\n\n€";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            let boundary = floor_char_boundary(text, offset);
+            let line = index.line_of(boundary);
+            let start = index.line_start(line);
+            let counted: usize = text[start..boundary].chars().map(char::len_utf16).sum();
+            assert_eq!(
+                index.line_col(text, offset),
+                LineCol {
+                    line: line as u32,
+                    character: counted as u32
+                },
+                "at byte {offset}"
+            );
+        }
     }
 
     #[test]

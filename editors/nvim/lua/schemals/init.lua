@@ -247,7 +247,8 @@ function M.command(args)
     end
     return
   elseif sub == 'log' then
-    vim.cmd.tabnew(vim.fn.fnameescape(vim.lsp.log.get_filename()))
+    local log_path = vim.lsp.log and vim.lsp.log.get_filename and vim.lsp.log.get_filename() or vim.lsp.get_log_path()
+    vim.cmd.tabnew(vim.fn.fnameescape(log_path))
     return
   elseif sub == 'restart' then
     local clients = vim.lsp.get_clients({ name = 'schemals' })

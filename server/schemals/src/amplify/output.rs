@@ -164,7 +164,9 @@ pub fn parse_failure(lines: &[String]) -> Failure {
         let trimmed = line.trim();
         if let Some((name, message)) = error_header(trimmed) {
             failure.errors.push((name, message));
-        } else if let Some(rest) = trimmed.strip_prefix("∟ Caused by: ") {
+        } else if let Some(rest) = trimmed.strip_prefix("∟ Caused by: ")
+            && !failure.errors.is_empty()
+        {
             match error_header(rest) {
                 Some(header) => failure.errors.push(header),
                 None => failure.errors.push((String::new(), rest.to_owned())),
@@ -216,7 +218,11 @@ fn error_header(line: &str) -> Option<(String, String)> {
     let (name, message) = rest.split_once("] ")?;
     let is_name = !name.is_empty()
         && name.chars().all(|c| c.is_ascii_alphanumeric())
-        && name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        && name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        // Not `[Sandbox] ...`, which is progress.
+        && ["Error", "Fault", "Exception"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix));
     is_name.then(|| (name.to_owned(), message.trim().to_owned()))
 }
 
@@ -636,9 +642,72 @@ mod tests {
         );
     }
 
+    /// The announcement example: a renamed SQL model, a connection secret, unique and shared
+    /// field names.
+    fn announcement() -> (Project, SchemaModel) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/announcement");
+        let root = root.canonicalize().expect("examples/announcement");
+        let mut cache = crate::host::ParseCache::default();
+        crate::host::load_project(&root, &Default::default(), &mut cache)
+    }
+
+    /// (file name, marked text) of each diagnostic of `output`.
+    fn marked(output: &str) -> Vec<(String, String, &'static str)> {
+        let (project, model) = announcement();
+        let failure = parse_failure(&cleaned(output));
+        diagnostics(&failure, &project, &model)
+            .into_iter()
+            .map(|d| {
+                let file = project.find(&d.path).expect("file");
+                let name = d.path.file_name().unwrap_or_default().to_string_lossy();
+                let text = file.text.get(d.range.clone()).unwrap_or("?").to_owned();
+                let line = file.lines.line_of(d.range.start) + 1;
+                (format!("{name}:{line}"), text, d.code)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn places_names_on_the_schema_and_stays_quiet_when_unsure() {
+        let found = marked(
+            "[SecretNotSetError] The secret SQL_CONNECTION_STRING specified in the backend does not exist.\n\
+             @auth on Note cannot specify 'sync' operation as it is not supported for SQL data sources\n\
+             Error processing @hasMany directive on Note.content. @belongsTo directive was not found\n\
+             Invalid field definition for geom. DB-generated fields are only supported with PostgreSQL data sources.\n\
+             Field id defined twice with conflicting definitions.\n\
+             Invalid ref. Nope is referring to Missing which is not defined in the schema\n\
+             amplify/data/resource.ts(999,1): error TS1005: ';' expected.\n\
+             amplify/elsewhere.ts(1,1): error TS1005: ';' expected.",
+        );
+        let expected: Vec<(String, String, &str)> = vec![
+            (
+                "schema.sql.ts:11".into(),
+                "SQL_CONNECTION_STRING".into(),
+                "ampx-missing-secret",
+            ),
+            // The renamed model, where its new name is written.
+            ("resource.ts:6".into(), "Note".into(), "ampx-schema-error"),
+            (
+                "schema.sql.ts:23".into(),
+                "content".into(),
+                "ampx-schema-error",
+            ),
+            (
+                "schema.sql.ts:17".into(),
+                "geom".into(),
+                "ampx-schema-error",
+            ),
+            // `id` is a field of two models, `Nope` of none: nothing is marked for them. A line
+            // past the end of the file marks its end; an unknown file, nothing.
+            ("resource.ts:35".into(), String::new(), "ampx-typescript"),
+        ];
+        assert_eq!(found, expected);
+    }
+
     #[test]
     fn odd_output_never_panics() {
         for line in [
+            "[Sandbox] Watching for file changes...",
             "[",
             "[] x",
             "(1,: error TS",
@@ -646,7 +715,7 @@ mod tests {
             "Field  isn't defined.",
             "∟ Caused by: ",
         ] {
-            let _ = parse_failure(&[line.to_owned()]);
+            assert_eq!(parse_failure(&[line.to_owned()]).summary(), None, "{line}");
             let _ = clean_line(line);
         }
         let _ = clean_line("\u{1b}[");

@@ -42,6 +42,9 @@ pub const COMMANDS: &[&str] = &[
     SET_CONNECTION_SECRET,
 ];
 
+/// The lines of one deployment kept for reading its failure.
+const MAX_CYCLE_LINES: usize = 20_000;
+
 /// How long a stopped child gets to exit on TERM before it is killed.
 const STOP_GRACE: Duration = Duration::from_secs(3);
 
@@ -414,17 +417,24 @@ async fn start(
         let header = format!("$ {}\n# in {}\n", line.display(), line.cwd.display());
         let _ = file.write_all(header.as_bytes());
     }
-    if let (Some(value), Some(mut stdin)) = (secret.as_deref(), child.stdin.take()) {
-        let _ = stdin.write_all(value.as_bytes()).await;
-        let _ = stdin.write_all(b"\n").await;
-        drop(stdin);
+    if let (Some(value), Some(mut stdin)) = (secret.clone(), child.stdin.take()) {
+        // In its own task: a child that never reads its stdin must not hold the command up.
+        // `ampx sandbox secret set` reads a piped stdin to its end, newline included: send the
+        // value alone and close.
+        tokio::spawn(async move {
+            let _ = stdin.write_all(value.as_bytes()).await;
+            let _ = stdin.shutdown().await;
+        });
     }
     let client = backend.client.clone();
     // Created before the answer, so the editor knows the token when the first report arrives.
-    let has_progress = client
-        .create_work_done_progress(token.clone())
-        .await
-        .is_ok();
+    // A client that never answers must not hold the command up: without an answer, no progress.
+    let created = tokio::time::timeout(
+        Duration::from_secs(5),
+        client.create_work_done_progress(token.clone()),
+    )
+    .await;
+    let has_progress = matches!(created, Ok(Ok(())));
     if has_progress {
         let begin = WorkDoneProgressBegin {
             title: action.title().to_owned(),
@@ -475,26 +485,10 @@ impl Run {
     async fn follow(self, mut child: tokio::process::Child, mut log_file: Option<std::fs::File>) {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
         if let Some(stdout) = child.stdout.take() {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let mut lines = BufReader::new(stdout).lines();
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if tx.send(line).is_err() {
-                        break;
-                    }
-                }
-            });
+            tokio::spawn(forward_lines(stdout, tx.clone()));
         }
         if let Some(stderr) = child.stderr.take() {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let mut lines = BufReader::new(stderr).lines();
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if tx.send(line).is_err() {
-                        break;
-                    }
-                }
-            });
+            tokio::spawn(forward_lines(stderr, tx.clone()));
         }
         drop(tx);
         // Lines of the current deployment (a watching sandbox starts a new one on each save).
@@ -515,6 +509,10 @@ impl Run {
                 cycle_started = Instant::now();
             }
             cycle.push(line.clone());
+            // Failures are printed last: a long deployment's early lines can go.
+            if cycle.len() > MAX_CYCLE_LINES {
+                cycle.drain(..MAX_CYCLE_LINES / 2);
+            }
             let Some(next) = output::phase_of(&line) else {
                 continue;
             };
@@ -550,6 +548,8 @@ impl Run {
                 what.to_owned(),
             )
         } else if status.as_ref().is_ok_and(|s| s.success()) {
+            // Clears what an earlier failed run left on the files.
+            let _ = self.failure_summary(&cycle).await;
             (
                 MessageType::INFO,
                 format!("schemals: {title} succeeded in {took}"),
@@ -563,10 +563,16 @@ impl Run {
                 },
                 Err(e) => e.to_string(),
             };
-            let why = self
-                .failure_summary(&cycle)
-                .await
-                .unwrap_or_else(|| last_words(&cycle).unwrap_or(exit));
+            // Without an Amplify error, the exit status and the last words are all there is.
+            let why = match self.failure_summary(&cycle).await {
+                Some(summary) => summary,
+                None => match last_words(&cycle) {
+                    Some(words) => {
+                        format!("{exit} without an error message; it last printed: {words}")
+                    }
+                    None => format!("{exit} without any output"),
+                },
+            };
             (
                 MessageType::ERROR,
                 format!("schemals: {title} failed after {took}: {why} (full output: {log})"),
@@ -658,6 +664,29 @@ impl Run {
             .await;
         }
         summary
+    }
+}
+
+/// Sends each line `from` prints to `to`. Bytes that are not UTF-8 are replaced, never a reason
+/// to stop reading: a child whose pipe is not drained blocks for ever.
+async fn forward_lines(
+    from: impl tokio::io::AsyncRead + Unpin,
+    to: tokio::sync::mpsc::UnboundedSender<String>,
+) {
+    let mut reader = BufReader::new(from);
+    let mut buffer = Vec::new();
+    loop {
+        buffer.clear();
+        match reader.read_until(b'\n', &mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {
+                let line = String::from_utf8_lossy(&buffer);
+                let line = line.trim_end_matches(['\n', '\r']).to_owned();
+                if to.send(line).is_err() {
+                    break;
+                }
+            }
+        }
     }
 }
 

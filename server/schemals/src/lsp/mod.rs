@@ -159,6 +159,14 @@ fn overlays_of(state: &State) -> Overlays {
 
 /// The current snapshot of `root`, built again when a change or a new catalog made it stale.
 fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Snapshot> {
+    /// One build at a time: the requests and the publish that follow a keystroke wait for one
+    /// build instead of each evaluating the project, and each taking the parse cache so that the
+    /// others parsed every file again (measured: 115 ms of CPU per keystroke on 1,000 models).
+    static BUILD: Mutex<()> = Mutex::new(());
+    if let Some(snapshot) = current_snapshot(state, generation, root) {
+        return snapshot;
+    }
+    let _build = BUILD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let current = generation.load(Ordering::SeqCst);
     let (overlays, catalog, mut cache) = {
         let mut guard = lock(state);
@@ -173,7 +181,9 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
             std::mem::take(&mut guard.cache),
         )
     };
+    let started = std::time::Instant::now();
     let (project, model) = host::load_project(root, &overlays, &mut cache);
+    tracing::debug!("snapshot {current} built in {:?}", started.elapsed());
     let snapshot = Arc::new(Snapshot {
         project,
         model,
@@ -181,9 +191,25 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         generation: current,
     });
     let mut guard = lock(state);
+    // Trees that `did_change` parsed during the build are newer than the ones taken.
+    cache.absorb(std::mem::take(&mut guard.cache));
     guard.cache = cache;
     guard.snapshots.insert(root.to_path_buf(), snapshot.clone());
     snapshot
+}
+
+/// The snapshot of `root` if it is of the current generation.
+fn current_snapshot(
+    state: &Mutex<State>,
+    generation: &AtomicU64,
+    root: &Path,
+) -> Option<Arc<Snapshot>> {
+    let current = generation.load(Ordering::SeqCst);
+    lock(state)
+        .snapshots
+        .get(root)
+        .filter(|snapshot| snapshot.generation == current)
+        .cloned()
 }
 
 impl Backend {
@@ -397,7 +423,15 @@ async fn load_catalog(
             }
         }
     }
-    refresh::loaded(&state, &generation, &client, &root, &snapshot_path, Some(&url)).await;
+    refresh::loaded(
+        &state,
+        &generation,
+        &client,
+        &root,
+        &snapshot_path,
+        Some(&url),
+    )
+    .await;
 }
 
 /// Analyses the project of `root` and publishes diagnostics for each of its files.
@@ -416,10 +450,16 @@ async fn publish_project(
             .iter()
             .map(|(p, d)| (p.clone(), d.uri.clone()))
             .collect();
+        let started = std::time::Instant::now();
         let mut diagnostics = host::analyse(
             &snapshot.project,
             &snapshot.model,
             snapshot.catalog.as_deref(),
+        );
+        tracing::debug!(
+            "snapshot {} analysed in {:?}",
+            snapshot.generation,
+            started.elapsed()
         );
         // Failures of the last `ampx` run that still apply to the files as they are.
         diagnostics.extend(commands::run_diagnostics(&r, &snapshot.project));
