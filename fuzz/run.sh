@@ -38,5 +38,5 @@ for target in "${targets[@]}"; do
         echo "fuzz/run.sh: $target failed; the input is in fuzz/artifacts/$target/" >&2
         exit 1
     fi
-    grep -E '^#[0-9]+ +(INITED|DONE)|^stat::(number_of_executed_units|peak_rss_mb)' "$log" >&2 || true
+    grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::(number_of_executed_units|peak_rss_mb)' "$log" >&2 || true
 done

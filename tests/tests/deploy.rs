@@ -266,6 +266,10 @@ fn a_deploy_reports_its_phases_and_ends_with_the_elapsed_time() {
         format!("$ sh {} sandbox --once", stand_in().display())
     );
     assert!(
+        text.contains("\nesbuild: \u{fffd}\nSynthesizing backend...\n"),
+        "{text}"
+    );
+    assert!(
         text.contains("\n✔ Deployment completed in 0.3 seconds\n"),
         "{text}"
     );
@@ -359,6 +363,21 @@ fn the_sandbox_watches_refuses_a_second_start_and_stops() {
         json!({"stopped": false, "reason": "no Amplify sandbox is running"})
     );
     session.finish();
+}
+
+#[test]
+fn shutting_the_server_down_stops_a_running_sandbox() {
+    let root = temp_project("announcement", "sandbox-shutdown");
+    let mut session = Session::start(&root, stand_in_settings("succeed", &root));
+    session.execute("schemals.sandbox.start", json!([]));
+    session.wait_for("the watching phase", 30, |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["message"] == "watching for changes"
+    });
+    let pids = stand_in_pids(&root, 2);
+    assert_eq!(pids.len(), 2, "{pids:?}");
+    // `finish` shuts the server down and checks that nothing runs in the project any more.
+    session.finish();
+    assert!(pids.iter().all(|p| !alive(*p)), "{pids:?}");
 }
 
 #[test]

@@ -54,15 +54,21 @@ struct Run {
 
 /// `schemals check ROOT --format json`, timed, with peak memory when GNU time is installed.
 fn check(root: &Path) -> Run {
+    // coreutils' timeout ends a hang at the time bound (killed: no answer, the test fails).
     let time = Path::new("/usr/bin/time");
     let mut command = if time.exists() {
         let mut c = Command::new(time);
-        c.args(["-f", "peak-kb=%M"]).arg(schemals_binary());
+        c.args(["-f", "peak-kb=%M", "timeout"]);
         c
     } else {
-        Command::new(schemals_binary())
+        Command::new("timeout")
     };
-    command.arg("check").arg(root).args(["--format", "json"]);
+    command
+        .args(["--signal=KILL", &TIME_BOUND.as_secs().to_string()])
+        .arg(schemals_binary())
+        .arg("check")
+        .arg(root)
+        .args(["--format", "json"]);
     let started = Instant::now();
     let out = command.output().expect("run schemals check");
     let elapsed = started.elapsed();
@@ -229,18 +235,16 @@ fn with_inline_sql(name: &str, sql: &str) -> TempProject {
 
 #[test]
 fn a_10_mb_sql_string_is_answered() {
-    // Ten megabytes in a few tokens: a string literal.
+    // Ten megabytes in a few tokens: a string literal. The findings are the example's own.
+    let example = TempProject::from_example("notes-events", "sql-baseline", str::to_owned);
+    let baseline = check(&example.root).assert_answered("the example");
     let sql = format!(
-        "SELECT id, '{}' AS name FROM events",
+        "SELECT id, '{}' AS name, 0.5 AS longitude, 0.5 AS latitude FROM events",
         "x".repeat(10 * 1024 * 1024)
     );
     let project = with_inline_sql("sql-10mb", &sql);
     let diagnostics = check(&project.root).assert_answered("10 MB SQL string literal");
-    assert_eq!(
-        codes(&diagnostics),
-        ["auth-field-missing"],
-        "{diagnostics:#?}"
-    );
+    assert_eq!(codes(&diagnostics), codes(&baseline), "{diagnostics:#?}");
 
     // A megabyte of tokens: too long to analyse, and said so.
     let sql = format!(
@@ -337,19 +341,22 @@ fn pathological_sql_is_answered() {
         assert!(!sql.contains('`') && !sql.contains("${"), "{case}");
         let project = with_inline_sql(&case.replace(' ', "-"), &sql);
         let diagnostics = check(&project.root).assert_answered(case);
-        // Whatever else is said, nothing is said twice as often as there are statements.
+        // At most a finding or two per placeholder, column or statement.
         assert!(
-            diagnostics.len() < 50_000,
+            diagnostics.len() <= 100_000,
             "{case}: {} diagnostics",
             diagnostics.len()
         );
     }
 }
 
+/// Makes a `resource.ts` from the example's.
+type MakeText = Box<dyn Fn(&str) -> String>;
+
 #[test]
 fn deeply_nested_expressions_are_answered_by_the_cli_and_the_server() {
     let depth = 100_000;
-    let cases: Vec<(&str, Box<dyn Fn(&str) -> String>)> = vec![
+    let cases: Vec<(&str, MakeText)> = vec![
         (
             "parentheses in a ref",
             Box::new(move |o: &str| {

@@ -38,8 +38,8 @@ const KNOWN_COMMANDS: Record<string, { title: string; prompt?: ArgumentPrompt }>
   'schemals.generateSchema': { title: 'Generate schema.sql.ts from the database' },
   'schemals.refreshCatalog': { title: 'Refresh catalog' },
   'schemals.deploy': { title: 'Deploy once (ampx sandbox --once)' },
-  'schemals.sandboxStart': { title: 'Start sandbox' },
-  'schemals.sandboxStop': { title: 'Stop sandbox' },
+  'schemals.sandbox.start': { title: 'Start sandbox' },
+  'schemals.sandbox.stop': { title: 'Stop sandbox' },
   'schemals.pipelineDeploy': { title: 'Pipeline deploy', prompt: promptPipelineDeploy },
   'schemals.setConnectionSecret': { title: 'Set the connection secret', prompt: promptConnectionSecret },
 };
@@ -145,8 +145,13 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   const started = new LanguageClient('schemals', 'schemals', serverOptions, clientOptions);
   started.onNotification('schemals/status', (status: ServerStatus) => {
-    lastStatus = status;
-    renderStatus(status);
+    // The sandbox state arrives separately (`schemals/sandboxStatus`): keep it across catalog updates.
+    lastStatus = { ...status, sandbox: status.sandbox ?? lastStatus?.sandbox };
+    renderStatus(lastStatus);
+  });
+  started.onNotification('schemals/sandboxStatus', (sandbox: { state: string }) => {
+    lastStatus = { ...(lastStatus ?? { catalog: 'none' }), sandbox: sandbox.state } as ServerStatus;
+    renderStatus(lastStatus);
   });
   try {
     await started.start();
@@ -178,7 +183,8 @@ function serverSettings(): Record<string, unknown> {
     databaseUrlVariable: config.get<string>('databaseUrlVariable') ?? '',
     catalogPath: config.get<string>('catalogPath') ?? '',
     logLevel: config.get<string>('logLevel') ?? 'info',
-    ampx: { command: config.get<string[]>('ampx.command') ?? [], env: config.get<Record<string, string>>('ampx.env') ?? {} },
+    // The server reads the `amplify` object: `ampx` (command line; empty means its default) and `env`.
+    amplify: { ampx: config.get<string[]>('ampx.command') ?? [], env: config.get<Record<string, string>>('ampx.env') ?? {} },
   };
 }
 

@@ -8,7 +8,7 @@
 //! neighbours), never a scan of every table per keystroke, except for an empty prefix where every
 //! table is the answer.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use schemals_catalog::{Catalog, CatalogIndex, Column, Engine, Table, TableKind};
@@ -406,9 +406,15 @@ impl Completer<'_, '_> {
         // The written prefix may be a schema-qualified name's last part only.
         let prefix = self.cx.prefix.clone();
         let candidates: Vec<&Table> = index.tables_with_prefix(catalog, &prefix).collect();
+        // Looked up per candidate: sets, not scans of every model (quadratic at 1,000 tables).
+        let model_keys: HashSet<(&str, &str)> = models
+            .iter()
+            .map(|(s, n)| (s.as_str(), n.as_str()))
+            .collect();
+        let backing = sql_models_by_table(self.analysis);
         for table in candidates {
             let key = (table.schema.as_str(), table.name.as_str());
-            let rank = if models.iter().any(|(s, n)| (s.as_str(), n.as_str()) == key) {
+            let rank = if model_keys.contains(&key) {
                 "0"
             } else if neighbours.contains(&key) {
                 "1"
@@ -416,7 +422,9 @@ impl Completer<'_, '_> {
                 "2"
             };
             let label = table_label(catalog, index, table);
-            let documentation = model_of_table(self.analysis, table)
+            let documentation = table_is_visible(catalog, index, table)
+                .then(|| backing.get(table.name.as_str()))
+                .flatten()
                 .map(|m| format!("Backs model `{}`", m.name.text));
             self.add(
                 label,
@@ -650,6 +658,27 @@ fn model_tables(analysis: &Analysis<'_>) -> Vec<(String, String)> {
 
 /// The model backed by a catalog table: a model of a SQL schema whose table name is the table's
 /// and whose schema is the first on the search path holding that name.
+/// The first SQL model of each table name: what `model_of_table` finds, for many tables at once.
+fn sql_models_by_table<'m>(analysis: &Analysis<'m>) -> HashMap<&'m str, &'m Model> {
+    let mut out = HashMap::new();
+    for model in &analysis.model.models {
+        if model
+            .schema
+            .is_some_and(|id| analysis.model.schema(id).is_sql())
+        {
+            out.entry(model.table_name().text.as_str()).or_insert(model);
+        }
+    }
+    out
+}
+
+/// Whether `table` is the one its unqualified name resolves to (the table a model names).
+fn table_is_visible(catalog: &Catalog, index: &CatalogIndex, table: &Table) -> bool {
+    index
+        .resolve_unqualified(catalog, &table.name)
+        .is_some_and(|t| t.schema == table.schema)
+}
+
 fn model_of_table<'m>(analysis: &Analysis<'m>, table: &Table) -> Option<&'m Model> {
     let catalog = analysis.catalog?;
     let visible = catalog

@@ -243,12 +243,22 @@ fn relative<'p>(path: &'p Path, root: &Path) -> &'p Path {
     path.strip_prefix(root).unwrap_or(path)
 }
 
+/// Longer source lines are not shown under a diagnostic.
+const MAX_SNIPPET_BYTES: usize = 1_000;
+
 fn human_diagnostic(d: &Diagnostic, project: &schemals_ide::Project, root: &Path) -> String {
     let (start, line_text, width) = match project.find(&d.path) {
         Some(file) => {
             let start = file.lines.line_col(&file.text, d.range.start);
             let line_range = file.lines.line_range(&file.text, start.line as usize);
-            let line_text = file.text.get(line_range.clone()).unwrap_or("").to_owned();
+            // No snippet of a very long line (generated or minified text, a huge SQL string):
+            // it would flood the terminal once per diagnostic on it.
+            let line_text = file
+                .text
+                .get(line_range.clone())
+                .filter(|line| line.len() <= MAX_SNIPPET_BYTES)
+                .unwrap_or("")
+                .to_owned();
             let end = d.range.end.min(line_range.end).max(d.range.start);
             let width = file
                 .text

@@ -157,13 +157,22 @@ pub fn tokenize(sql: &str, engine: Engine) -> Vec<SqlToken> {
     let pg = engine == Engine::Postgresql;
 
     let mut out: Vec<SqlToken> = Vec::with_capacity(raw.len());
+    // Placeholders and tokens are both in text order: one cursor walks the placeholders, so
+    // thousands of `:name`s cost linear time, not tokens times placeholders.
+    let mut next_placeholder = 0;
     for (token, range) in raw.iter().zip(ranges) {
         if range.start >= range.end {
             continue;
         }
+        while placeholders
+            .get(next_placeholder)
+            .is_some_and(|p| p.range.end <= range.start)
+        {
+            next_placeholder += 1;
+        }
         if let Some(p) = placeholders
-            .iter()
-            .find(|p| p.range.start <= range.start && range.end <= p.range.end)
+            .get(next_placeholder)
+            .filter(|p| p.range.start <= range.start && range.end <= p.range.end)
         {
             if out.last().is_some_and(|t| t.range == p.range) {
                 continue;

@@ -9,8 +9,8 @@ M.actions = {
   { words = { 'generate' }, command = 'schemals.generateSchema', title = 'Generate schema.sql.ts from the database' },
   { words = { 'refresh' }, command = 'schemals.refreshCatalog', title = 'Refresh catalog' },
   { words = { 'deploy' }, command = 'schemals.deploy', title = 'Deploy once (ampx sandbox --once)' },
-  { words = { 'sandbox', 'start' }, command = 'schemals.sandboxStart', title = 'Start sandbox' },
-  { words = { 'sandbox', 'stop' }, command = 'schemals.sandboxStop', title = 'Stop sandbox' },
+  { words = { 'sandbox', 'start' }, command = 'schemals.sandbox.start', title = 'Start sandbox' },
+  { words = { 'sandbox', 'stop' }, command = 'schemals.sandbox.stop', title = 'Stop sandbox' },
   {
     words = { 'pipeline-deploy' },
     command = 'schemals.pipelineDeploy',
@@ -55,7 +55,8 @@ M.defaults = {
     databaseUrl = nil,
     databaseUrlVariable = nil,
     catalogPath = nil,
-    ampx = { command = nil, env = nil },
+    --- Sandbox and deploy: `ampx` (command line, a list of words), `commands`, `cwd`, `env`, `skipChecks`.
+    amplify = { ampx = nil, env = nil },
   },
   --- The server's log level (its SCHEMALS_LOG); its log is Neovim's LSP log (`:Schemals log`).
   log_level = nil,
@@ -111,6 +112,17 @@ function M.config(opts)
     settings = { schemals = opts.settings },
     handlers = {
       ['schemals/status'] = function(_, status, ctx)
+        -- The sandbox state arrives separately (`schemals/sandboxStatus`): keep it across catalog updates.
+        local previous = statuses[ctx.client_id] or {}
+        if status.sandbox == nil then
+          status.sandbox = previous.sandbox
+        end
+        statuses[ctx.client_id] = status
+        vim.api.nvim_exec_autocmds('User', { pattern = 'SchemalsStatus', data = status, modeline = false })
+      end,
+      ['schemals/sandboxStatus'] = function(_, sandbox, ctx)
+        local status = vim.deepcopy(statuses[ctx.client_id] or { catalog = 'none' })
+        status.sandbox = sandbox.state
         statuses[ctx.client_id] = status
         vim.api.nvim_exec_autocmds('User', { pattern = 'SchemalsStatus', data = status, modeline = false })
       end,

@@ -97,6 +97,8 @@ enum CatalogState {
 #[derive(Default)]
 struct Settings {
     database_url: Option<String>,
+    /// The name of an environment variable (or `.env` entry) holding the database URL.
+    database_url_variable: Option<String>,
     catalog_path: Option<PathBuf>,
 }
 
@@ -327,6 +329,13 @@ fn apply_settings(state: &Mutex<State>, value: &Value) {
     {
         state.settings.catalog_path = Some(PathBuf::from(path));
     }
+    if let Some(name) = section
+        .get("databaseUrlVariable")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        state.settings.database_url_variable = Some(name.to_owned());
+    }
     commands::apply_settings(section);
 }
 
@@ -344,9 +353,16 @@ async fn load_catalog(
             let snapshot = snapshot(&s, &g, &root);
             let hints = host::database_hints(&snapshot.project, &snapshot.model);
             let guard = lock(&s);
+            // A URL named through the `databaseUrlVariable` setting counts as set by the settings.
+            let from_variable = guard.settings.database_url_variable.as_ref().and_then(|name| {
+                std::env::var(name)
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .or_else(|| host::dotenv_value(&root, name))
+            });
             (
                 hints,
-                guard.settings.database_url.clone(),
+                guard.settings.database_url.clone().or(from_variable),
                 guard.settings.catalog_path.clone(),
             )
         })
@@ -1118,5 +1134,38 @@ fn document_symbol(file: &schemals_ide::ProjectFile, symbol: &features::Symbol) 
                 .map(|c| document_symbol(file, c))
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::jsonrpc::ErrorCode;
+
+    /// Every request handler runs its feature through `with_snapshot`: a panic there (a bug in one
+    /// feature) must answer that request with an internal error, and the next request is served.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_request_is_answered_with_an_error_and_the_next_is_served() {
+        let (service, _socket) = LspService::new(Backend::new);
+        let backend = service.inner();
+        let root = std::env::temp_dir().join(format!("schemals-panic-{}", std::process::id()));
+        let path = root.join("amplify/data/resource.ts");
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, "export const x = 1;\n").expect("write");
+        let uri = Uri::from_file_path(&path).expect("uri");
+        let failed = backend
+            .with_snapshot(&uri, |_, _| -> usize { panic!("a bug in one feature") })
+            .await;
+        assert_eq!(
+            failed.err().map(|e| e.code),
+            Some(ErrorCode::InternalError)
+        );
+        for _ in 0..3 {
+            let served = backend
+                .with_snapshot(&uri, |snapshot, _| snapshot.project.files().len())
+                .await;
+            assert_eq!(served.ok(), Some(Some(1)));
+        }
+        let _ = std::fs::remove_dir_all(&root);
     }
 }
