@@ -9,6 +9,7 @@ Figures, all on the project's real `resource.ts` (5,000 lines, 200 `inlineSql` q
   * completion and hover in SQL (inside an `inlineSql` string) and in the DSL: cold request, then
     N requests (median, p95, p99) and server CPU per request (utime + stime of the process);
   * completion after each keystroke (a `didChange` before every request);
+  * code actions at a cursor in SQL (editors ask at every cursor move);
   * keystroke-to-diagnostics: an incremental edit inside a model of `schema.sql.ts`, and inside an
     SQL string of `resource.ts`, to the next publish for that file, with server CPU per edit;
   * peak RSS (VmHWM) of the server at the end.
@@ -165,6 +166,13 @@ class Session:
         entry["contents_preview"] = json.dumps((last or {}).get("contents"))[:160]
         return entry
 
+    def code_action(self, uri, pos, n):
+        rng = {"start": pos, "end": pos}
+        entry, last = self.measure("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": rng, "context": {"diagnostics": []}}, n)
+        entry["actions"] = len(last or [])
+        return entry
+
     def keystrokes(self, uri, pos, n, insert="x"):
         """`n` edits at `pos`, alternately inserting `insert` and removing it; each edit waits for
         the next publish of `uri`, then a pause so debounce windows do not merge."""
@@ -247,7 +255,7 @@ def main():
             table_pos["character"] -= 2
             _, column_pos = position_of(text, "i.quantity", anchor)
             column_pos["character"] += len("i.quan")
-            m = min(500, text.count(".authorization((allow)") - 1)
+            m = min(500, text.count("    models.Item") - 1)
             _, models_pos = position_of(text, f"models.Item{m:04d}.")
             models_pos["character"] += len("models.")
             hover_model_pos = dict(models_pos, character=models_pos["character"] + 3)
@@ -262,6 +270,7 @@ def main():
                 "sql_table": s.hover(uri, table_pos, a.n),
                 "dsl_model": s.hover(uri, hover_model_pos, a.n),
             }
+            res["code_action"] = {"sql_column": s.code_action(uri, column_pos, min(a.n, 50))}
             schema_uri, t_schema = s.open("schema.sql.ts")
             s.wait_settled(schema_uri, t_schema, quiet=0.5)
             schema_text = s.texts[schema_uri]

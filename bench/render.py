@@ -97,7 +97,8 @@ def render(results):
     out += ["### schemals over LSP", "",
             "| workload | first diagnostics, db up / unreachable (ms) | settled, db up (ms) | SQL completion `FROM ` "
             "median / p95 / p99 (ms) | SQL completion `SELECT ` | DSL completion `models.` | completion after each "
-            "keystroke | SQL hover | DSL hover | peak RSS (MiB) |", "|---|---|---|---|---|---|---|---|---|---|"]
+            "keystroke | SQL hover | DSL hover | code actions in SQL | peak RSS (MiB) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for label in labels:
         s = load(results, f"lsp-schemals-{label}-live.json") or {}
         d = load(results, f"lsp-schemals-{label}-down.json") or {}
@@ -112,7 +113,8 @@ def render(results):
             label, f"{ms(s.get('first_diagnostics_ms'))} / {ms(d.get('first_diagnostics_ms'))}",
             ms(s.get("settled_diagnostics_ms")), cell(c.get("sql_from_table")), cell(c.get("sql_select_column")),
             cell(c.get("dsl_models")), cell(c.get("sql_from_table_typing")), cell(h.get("sql_table")),
-            cell(h.get("dsl_model")), ms(max(s.get("peak_rss_mib") or 0, d.get("peak_rss_mib") or 0))]) + " |")
+            cell(h.get("dsl_model")), cell((s.get("code_action") or {}).get("sql_column")),
+            ms(max(s.get("peak_rss_mib") or 0, d.get("peak_rss_mib") or 0))]) + " |")
     out += ["", "Keystroke to diagnostics: an incremental `didChange` (one character typed, then removed) to "
             "the next `publishDiagnostics` of the edited file, each edit after the previous publish.", "",
             "| workload | edit inside a model (`schema.sql.ts`) median / p95 (ms) | CPU per edit (ms) "

@@ -54,6 +54,11 @@ struct Run {
 
 /// `schemals check ROOT --format json`, timed, with peak memory when GNU time is installed.
 fn check(root: &Path) -> Run {
+    check_as(root, "json")
+}
+
+/// `schemals check ROOT --format FORMAT` (`human` or `json`), timed and bounded.
+fn check_as(root: &Path, format: &str) -> Run {
     // coreutils' timeout ends a hang at the time bound (killed: no answer, the test fails).
     let time = Path::new("/usr/bin/time");
     let mut command = if time.exists() {
@@ -68,7 +73,7 @@ fn check(root: &Path) -> Run {
         .arg(schemals_binary())
         .arg("check")
         .arg(root)
-        .args(["--format", "json"]);
+        .args(["--format", format]);
     let started = Instant::now();
     let out = command.output().expect("run schemals check");
     let elapsed = started.elapsed();
@@ -341,6 +346,21 @@ fn pathological_sql_is_answered() {
         assert!(!sql.contains('`') && !sql.contains("${"), "{case}");
         let project = with_inline_sql(&case.replace(' ', "-"), &sql);
         let diagnostics = check(&project.root).assert_answered(case);
+        // The compiler-like output too: no line is shown in full under each of thousands of
+        // diagnostics on it.
+        let human = check_as(&project.root, "human");
+        assert!(
+            matches!(human.status, Some(0 | 1)) && human.elapsed < TIME_BOUND,
+            "{case}: human output: status {:?} after {:?}",
+            human.status,
+            human.elapsed
+        );
+        assert!(
+            human.stdout.len() < 300 * (diagnostics.len() + 10),
+            "{case}: {} bytes of output for {} diagnostics",
+            human.stdout.len(),
+            diagnostics.len()
+        );
         // At most a finding or two per placeholder, column or statement.
         assert!(
             diagnostics.len() <= 100_000,

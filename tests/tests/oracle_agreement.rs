@@ -36,7 +36,10 @@ fn amplify_agrees_with_every_fixture_and_example() {
         .status()
         .expect("run the oracle setup");
     assert!(status.success(), "oracle setup failed");
-    for script in ["tests/oracle/run-fixtures.sh", "tests/oracle/check-examples.sh"] {
+    for script in [
+        "tests/oracle/run-fixtures.sh",
+        "tests/oracle/check-examples.sh",
+    ] {
         run_oracle_script(script, &oracle_home, &shared);
     }
 }

@@ -563,7 +563,9 @@ async fn slow_proxy(upstream: u16, delay: Duration) -> u16 {
         .expect("bind a local port");
     let port = listener.local_addr().expect("local address").port();
     tokio::spawn(async move {
-        let Ok((client, _)) = listener.accept().await else { return };
+        let Ok((client, _)) = listener.accept().await else {
+            return;
+        };
         let Ok(server) = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await else {
             return;
         };
@@ -574,7 +576,9 @@ async fn slow_proxy(upstream: u16, delay: Duration) -> u16 {
         });
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
-            let Ok(n) = server_read.read(&mut buffer).await else { return };
+            let Ok(n) = server_read.read(&mut buffer).await else {
+                return;
+            };
             if n == 0 {
                 return;
             }

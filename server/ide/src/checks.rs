@@ -239,7 +239,7 @@ impl<'a> Checker<'a> {
             if let Some(default) = &field.default
                 && !default.has_value
             {
-                let postgres = sql && engine == Some(Engine::Postgresql) || sql && engine.is_none();
+                let postgres = sql && engine != Some(Engine::Mysql);
                 if !sql || engine == Some(Engine::Mysql) {
                     self.error(
                         &default.span,
@@ -626,18 +626,18 @@ impl<'a> Checker<'a> {
         }
         // Arguments.
         for arg in op.arguments.iter().flatten() {
-            if let FieldType::Ref(target) = &arg.ty {
-                if self.is_model(sid, &target.text) {
-                    self.error(
-                        &target.span,
-                        "unsupported-argument-ref",
-                        format!(
-                            "Unsupported reference type 'Model' for argument '{}' in '{name}'. Only references to CustomType and Enum are supported.",
-                            arg.name.text
-                        ),
-                    );
-                    continue;
-                }
+            if let FieldType::Ref(target) = &arg.ty
+                && self.is_model(sid, &target.text)
+            {
+                self.error(
+                    &target.span,
+                    "unsupported-argument-ref",
+                    format!(
+                        "Unsupported reference type 'Model' for argument '{}' in '{name}'. Only references to CustomType and Enum are supported.",
+                        arg.name.text
+                    ),
+                );
+                continue;
             }
             self.field_type_refs(sid, name, arg, "custom operation");
             if let Some(default) = &arg.default {
@@ -650,17 +650,17 @@ impl<'a> Checker<'a> {
         }
         if let Some(returns) = &op.returns {
             match &returns.ty {
-                FieldType::Ref(target) => {
-                    if self.resolve(sid, &target.text).is_none() && self.scope_complete(sid) {
-                        self.error(
-                            &target.span,
-                            "unknown-ref",
-                            format!(
-                                "Invalid ref. {name} is referring to {} which is not defined in the schema",
-                                target.text
-                            ),
-                        );
-                    }
+                FieldType::Ref(target)
+                    if self.resolve(sid, &target.text).is_none() && self.scope_complete(sid) =>
+                {
+                    self.error(
+                        &target.span,
+                        "unknown-ref",
+                        format!(
+                            "Invalid ref. {name} is referring to {} which is not defined in the schema",
+                            target.text
+                        ),
+                    );
                 }
                 FieldType::CustomType(t) => {
                     self.custom_type(sid, &format!("{}ReturnType", capitalize(name)), t)

@@ -163,7 +163,11 @@ pub fn hover(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<Hove
 }
 
 /// Signature help at `offset` in `path` (function calls in embedded SQL).
-pub fn signature_help(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<SignatureHelp> {
+pub fn signature_help(
+    analysis: &Analysis<'_>,
+    path: &Path,
+    offset: usize,
+) -> Option<SignatureHelp> {
     crate::sql_features::signature_help(analysis, path, offset)
 }
 

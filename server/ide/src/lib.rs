@@ -15,15 +15,15 @@ mod sql_features;
 pub mod synthesize;
 
 pub use checks::check_project;
-pub use sql_checks::{ProjectStatement, project_statements};
 pub use drift::{
     CatalogChange, ChangeKind, DRIFT_CODES, REGENERATE_TITLE, catalog_changes, regenerated_text,
 };
 pub use features::Analysis;
 pub use project::{Project, ProjectFile, SourceKind};
-pub use synthesize::{Synthesis, SynthesisError, SynthesisOptions, amplify_identifier, synthesize};
 pub use schemals_catalog::{Catalog, CatalogIndex, Engine};
 pub use schemals_syntax::text::{LineCol, LineIndex, TextRange};
+pub use sql_checks::{ProjectStatement, project_statements};
+pub use synthesize::{Synthesis, SynthesisError, SynthesisOptions, amplify_identifier, synthesize};
 
 use std::path::PathBuf;
 

@@ -787,7 +787,11 @@ fn find_column<'c>(engine: Engine, table: &'c Table, name: &str) -> Option<&'c C
 
 /// The signatures of the catalog function whose argument list holds the cursor, with the argument
 /// the cursor is in. Reads tokens, so it works on half-typed SQL.
-pub fn signature_help(analysis: &Analysis<'_>, path: &Path, offset: usize) -> Option<SignatureHelp> {
+pub fn signature_help(
+    analysis: &Analysis<'_>,
+    path: &Path,
+    offset: usize,
+) -> Option<SignatureHelp> {
     let site = site(analysis, path, offset)?;
     let (catalog, index) = site.catalog()?;
     let tokens = lexical::tokenize(site.sql, site.engine);

@@ -521,17 +521,26 @@ fn signature_help_names_the_function_and_the_argument_under_the_cursor() {
     let labels: Vec<&str> = help.signatures.iter().map(|s| s.label.as_str()).collect();
     assert_eq!(labels, ["public.st_x(geometry) → double precision"]);
     let signature = &help.signatures[0];
-    assert_eq!(&signature.label[signature.parameters[0].clone()], "geometry");
+    assert_eq!(
+        &signature.label[signature.parameters[0].clone()],
+        "geometry"
+    );
     assert_eq!(help.active_parameter, 0);
     // The second argument of a call, inside another expression; half-typed text.
     let f = Fixture::pg("", "a.handler.inlineSql('SELECT coalesce(ST_X(geom), $0')");
-    assert_eq!(features::signature_help(&f.analysis(), &f.path, f.offset), None);
+    assert_eq!(
+        features::signature_help(&f.analysis(), &f.path, f.offset),
+        None
+    );
     let f = Fixture::pg("", "a.handler.inlineSql('SELECT ST_X(geom, $0')");
     let help = features::signature_help(&f.analysis(), &f.path, f.offset).expect("signature help");
     assert_eq!(help.active_parameter, 1);
     // Outside any call: nothing.
     let f = Fixture::pg("", "a.handler.inlineSql('SELECT $0name FROM events')");
-    assert_eq!(features::signature_help(&f.analysis(), &f.path, f.offset), None);
+    assert_eq!(
+        features::signature_help(&f.analysis(), &f.path, f.offset),
+        None
+    );
 }
 
 #[test]

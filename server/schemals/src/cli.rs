@@ -394,18 +394,23 @@ fn describe_statements(
     model: &schemals_syntax::model::SchemaModel,
     catalog: &mut Catalog,
 ) {
-    let statements: Vec<live::StatementToDescribe> = schemals_ide::project_statements(project, model)
-        .into_iter()
-        .map(|s| live::StatementToDescribe {
-            sql: s.sql,
-            placeholders: s.placeholders,
-        })
-        .collect();
+    let statements: Vec<live::StatementToDescribe> =
+        schemals_ide::project_statements(project, model)
+            .into_iter()
+            .map(|s| live::StatementToDescribe {
+                sql: s.sql,
+                placeholders: s.placeholders,
+            })
+            .collect();
     if statements.is_empty() {
         return;
     }
     let Some(rt) = runtime() else { return };
-    match rt.block_on(live::describe(url, &IntrospectOptions::default(), &statements)) {
+    match rt.block_on(live::describe(
+        url,
+        &IntrospectOptions::default(),
+        &statements,
+    )) {
         Ok(descriptions) => {
             let refused = descriptions.iter().filter(|d| d.error.is_some()).count();
             eprintln!(

@@ -482,12 +482,18 @@ impl<'s> Evaluator<'s> {
                 _ => {}
             }
         }
-        // The span of the contents, without the quotes.
+        // The span of the contents, without the quotes. An unterminated string (error recovery)
+        // has no closing quote: cutting a byte there could split a character (found by fuzzing).
         let range = node.byte_range();
-        let inner = (range.start + 1).min(range.end)..range.end.saturating_sub(1).max(range.start);
+        let raw = self.node_text(node);
+        let quotes: &[char] = &['"', '\'', '`'];
+        let opens = raw.starts_with(quotes);
+        let closes = raw.len() > 1 && raw.ends_with(quotes);
+        let start = (range.start + usize::from(opens)).min(range.end);
+        let end = range.end.saturating_sub(usize::from(closes)).max(start);
         let span = Span {
             file: self.file,
-            range: inner.start..inner.end.max(inner.start),
+            range: start..end,
         };
         (text, span)
     }
@@ -555,7 +561,7 @@ impl<'s> Evaluator<'s> {
     }
 
     fn object(&mut self, node: Node<'s>) -> Value<'s> {
-        let mut entries: Vec<(Name, Value<'s>)> = Vec::new();
+        let mut entries = ObjectEntries::default();
         let mut complete = true;
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -589,19 +595,19 @@ impl<'s> Evaluator<'s> {
                     };
                     let value = self.expr(value);
                     match key {
-                        Some(key) => upsert(&mut entries, key, value),
+                        Some(key) => entries.set(key, value),
                         None => complete = false,
                     }
                 }
                 "shorthand_property_identifier" => {
                     let key = self.name(child);
                     let value = self.lookup(&key.text);
-                    upsert(&mut entries, key, value);
+                    entries.set(key, value);
                 }
                 "spread_element" => match child.named_child(0).map(|e| self.expr(e)) {
                     Some(Value::Object(inner, inner_complete)) => {
                         for (k, v) in inner {
-                            upsert(&mut entries, k, v);
+                            entries.set(k, v);
                         }
                         complete &= inner_complete;
                     }
@@ -610,14 +616,14 @@ impl<'s> Evaluator<'s> {
                 "method_definition" => {
                     if let Some(name) = child.child_by_field_name("name") {
                         let key = self.name(name);
-                        upsert(&mut entries, key, Value::Unknown);
+                        entries.set(key, Value::Unknown);
                     }
                 }
                 "comment" => {}
                 _ => complete = false,
             }
         }
-        Value::Object(entries, complete)
+        Value::Object(entries.into_vec(), complete)
     }
 
     fn member(&mut self, object: Value<'s>, property: Node<'s>) -> Value<'s> {
@@ -928,7 +934,10 @@ impl<'s> Evaluator<'s> {
             _ => TypeDef::Unknown,
         };
         let entries = &mut self.model.schemas[schema.0].entries;
-        entries.retain(|e| e.name.text != name.text);
+        // The keys of one object literal are already unique; only `addToSchema` can repeat a name.
+        if via_add_to_schema {
+            entries.retain(|e| e.name.text != name.text);
+        }
         entries.push(SchemaEntry { name, def });
     }
 
@@ -1929,9 +1938,28 @@ impl<'s> Evaluator<'s> {
     }
 }
 
-fn upsert<'t>(entries: &mut Vec<(Name, Value<'t>)>, key: Name, value: Value<'t>) {
-    entries.retain(|(k, _)| k.text != key.text);
-    entries.push((key, value));
+/// The entries of an object literal in JavaScript's order: a key set again keeps its first place
+/// and takes the new value. Indexed, so a schema with thousands of models stays linear.
+#[derive(Default)]
+struct ObjectEntries<'t> {
+    entries: Vec<(Name, Value<'t>)>,
+    index: HashMap<String, usize>,
+}
+
+impl<'t> ObjectEntries<'t> {
+    fn set(&mut self, key: Name, value: Value<'t>) {
+        match self.index.get(&key.text) {
+            Some(&i) => self.entries[i] = (key, value),
+            None => {
+                self.index.insert(key.text.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
+        }
+    }
+
+    fn into_vec(self) -> Vec<(Name, Value<'t>)> {
+        self.entries
+    }
 }
 
 fn descendants_of_kind<'t>(node: Node<'t>, kind: &'static str) -> impl Iterator<Item = Node<'t>> {

@@ -31,6 +31,9 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::host::{self, Overlays, ParseCache};
 
+/// Completion answers hold at most this many items (see `completion`).
+const COMPLETION_LIMIT: usize = 100;
+
 /// Time to wait after a change before analysing, so a burst of keystrokes is analysed once.
 const DEBOUNCE: Duration = Duration::from_millis(40);
 
@@ -108,9 +111,25 @@ struct Snapshot {
     model: SchemaModel,
     catalog: Option<Arc<IndexedCatalog>>,
     generation: u64,
+    /// Every check of the project, run once per snapshot: editors ask for code actions at each
+    /// cursor move, and each asked for the whole analysis again.
+    diagnostics: std::sync::OnceLock<Vec<schemals_ide::Diagnostic>>,
 }
 
 impl Snapshot {
+    fn diagnostics(&self) -> &[schemals_ide::Diagnostic] {
+        self.diagnostics.get_or_init(|| {
+            let started = std::time::Instant::now();
+            let diagnostics = host::analyse(&self.project, &self.model, self.catalog.as_deref());
+            tracing::debug!(
+                "snapshot {} analysed in {:?}",
+                self.generation,
+                started.elapsed()
+            );
+            diagnostics
+        })
+    }
+
     fn analysis(&self) -> Analysis<'_> {
         Analysis {
             project: &self.project,
@@ -168,7 +187,9 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
     if let Some(snapshot) = current_snapshot(state, generation, root) {
         return snapshot;
     }
-    let _build = BUILD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _build = BUILD
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let current = generation.load(Ordering::SeqCst);
     let (overlays, catalog, mut cache) = {
         let mut guard = lock(state);
@@ -191,6 +212,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         model,
         catalog,
         generation: current,
+        diagnostics: std::sync::OnceLock::new(),
     });
     let mut guard = lock(state);
     // Trees that `did_change` parsed during the build are newer than the ones taken.
@@ -354,12 +376,16 @@ async fn load_catalog(
             let hints = host::database_hints(&snapshot.project, &snapshot.model);
             let guard = lock(&s);
             // A URL named through the `databaseUrlVariable` setting counts as set by the settings.
-            let from_variable = guard.settings.database_url_variable.as_ref().and_then(|name| {
-                std::env::var(name)
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .or_else(|| host::dotenv_value(&root, name))
-            });
+            let from_variable = guard
+                .settings
+                .database_url_variable
+                .as_ref()
+                .and_then(|name| {
+                    std::env::var(name)
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                        .or_else(|| host::dotenv_value(&root, name))
+                });
             (
                 hints,
                 guard.settings.database_url.clone().or(from_variable),
@@ -466,17 +492,7 @@ async fn publish_project(
             .iter()
             .map(|(p, d)| (p.clone(), d.uri.clone()))
             .collect();
-        let started = std::time::Instant::now();
-        let mut diagnostics = host::analyse(
-            &snapshot.project,
-            &snapshot.model,
-            snapshot.catalog.as_deref(),
-        );
-        tracing::debug!(
-            "snapshot {} analysed in {:?}",
-            snapshot.generation,
-            started.elapsed()
-        );
+        let mut diagnostics = snapshot.diagnostics().to_vec();
         // Failures of the last `ampx` run that still apply to the files as they are.
         diagnostics.extend(commands::run_diagnostics(&r, &snapshot.project));
         let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
@@ -652,7 +668,8 @@ impl LanguageServer for Backend {
                 section: Some("schemals".to_owned()),
             };
             let answer =
-                tokio::time::timeout(Duration::from_secs(2), client.configuration(vec![item])).await;
+                tokio::time::timeout(Duration::from_secs(2), client.configuration(vec![item]))
+                    .await;
             if let Ok(Ok(values)) = answer {
                 for value in values.iter().filter(|v| v.is_object()) {
                     apply_settings(&state, value);
@@ -660,7 +677,13 @@ impl LanguageServer for Backend {
             }
             let root = lock(&state).workspace_root.clone();
             if let Some(root) = root {
-                load_catalog(state.clone(), generation.clone(), client.clone(), root.clone()).await;
+                load_catalog(
+                    state.clone(),
+                    generation.clone(),
+                    client.clone(),
+                    root.clone(),
+                )
+                .await;
                 publish_project(state, generation, client, root).await;
             }
         });
@@ -693,6 +716,15 @@ impl LanguageServer for Backend {
         };
         let first_root = {
             let mut state = lock(&self.state);
+            // The tree parsed here serves the next snapshot too, instead of a second parse.
+            if let Some(tree) = doc.tree.clone() {
+                state.cache.put(schemals_ide::ProjectFile {
+                    path: path.clone(),
+                    text: Arc::from(doc.text.as_str()),
+                    lines: Arc::new(doc.lines.clone()),
+                    tree: Some(tree),
+                });
+            }
             state.docs.insert(path.clone(), doc);
             if state.workspace_root.is_none() {
                 state.workspace_root = host::project_root_of(&path);
@@ -785,10 +817,18 @@ impl LanguageServer for Backend {
         let items = self
             .with_snapshot(&uri, move |snapshot, path| {
                 let Some(file) = snapshot.project.find(path) else {
-                    return Vec::new();
+                    return (Vec::new(), false);
                 };
                 let offset = convert::offset(&file.lines, &file.text, position);
-                features::completions(&snapshot.analysis(), path, offset)
+                let mut found = features::completions(&snapshot.analysis(), path, offset);
+                // The best-ranked items only, marked incomplete so the editor asks again as the
+                // prefix grows: 1,000 tables made a 300 KB answer, most of its cost.
+                let incomplete = found.len() > COMPLETION_LIMIT;
+                if incomplete {
+                    found.sort_by(|a, b| (&a.sort_key, &a.label).cmp(&(&b.sort_key, &b.label)));
+                    found.truncate(COMPLETION_LIMIT);
+                }
+                let items = found
                     .into_iter()
                     .map(|c| CompletionItem {
                         kind: Some(convert::completion_kind(c.kind)),
@@ -808,12 +848,13 @@ impl LanguageServer for Backend {
                         label: c.label,
                         ..CompletionItem::default()
                     })
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                (items, incomplete)
             })
             .await?;
-        Ok(items.map(|items| {
+        Ok(items.map(|(items, is_incomplete)| {
             CompletionResponse::List(CompletionList {
-                is_incomplete: false,
+                is_incomplete,
                 items,
             })
         }))
@@ -965,13 +1006,12 @@ impl LanguageServer for Backend {
             .with_snapshot(&uri, move |snapshot, path| {
                 let file = snapshot.project.find(path)?;
                 let range = convert::text_range(file, range);
-                let diagnostics = host::analyse(
-                    &snapshot.project,
-                    &snapshot.model,
-                    snapshot.catalog.as_deref(),
+                let actions = features::code_actions(
+                    &snapshot.analysis(),
+                    path,
+                    range,
+                    snapshot.diagnostics(),
                 );
-                let actions =
-                    features::code_actions(&snapshot.analysis(), path, range, &diagnostics);
                 Some(
                     actions
                         .into_iter()
@@ -1156,10 +1196,7 @@ mod tests {
         let failed = backend
             .with_snapshot(&uri, |_, _| -> usize { panic!("a bug in one feature") })
             .await;
-        assert_eq!(
-            failed.err().map(|e| e.code),
-            Some(ErrorCode::InternalError)
-        );
+        assert_eq!(failed.err().map(|e| e.code), Some(ErrorCode::InternalError));
         for _ in 0..3 {
             let served = backend
                 .with_snapshot(&uri, |snapshot, _| snapshot.project.files().len())

@@ -152,5 +152,8 @@ fn format_keeps_placeholders_and_casts_and_refuses_comments() {
         schemals_sql::format("select id -- why\nfrom t", Engine::Postgresql, true),
         None
     );
-    assert_eq!(schemals_sql::format("select from where", Engine::Postgresql, true), None);
+    assert_eq!(
+        schemals_sql::format("select from where", Engine::Postgresql, true),
+        None
+    );
 }
