@@ -32,6 +32,19 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The folder holding the shared Amplify reference material (`amplify/oracle`, `amplify/golden`):
+/// `SCHEMALS_SHARED`, or `shared/` beside the repository, as CI lays it out.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("SCHEMALS_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            repo_root()
+                .parent()
+                .expect("parent of the repository")
+                .join("shared")
+        })
+}
+
 /// One expected diagnostic, as a user sees it: file, 0-based line, UTF-16 columns, severity,
 /// code and message.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -10,18 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use schemals_e2e::{repo_root, schemals_binary};
-
-fn shared_dir() -> PathBuf {
-    std::env::var_os("SCHEMALS_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            repo_root()
-                .parent()
-                .expect("parent of the repository")
-                .join("shared")
-        })
-}
+use schemals_e2e::{repo_root, schemals_binary, shared_dir};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Engine {

@@ -3,21 +3,9 @@
 //! fixtures must transform; `rejects` fixtures must fail with the message schemals reports; the
 //! other error fixtures document why the transform cannot see them (deploy, runtime, catalog).
 
-use std::path::PathBuf;
 use std::process::Command;
 
-use schemals_e2e::repo_root;
-
-fn shared_dir() -> PathBuf {
-    std::env::var_os("SCHEMALS_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            repo_root()
-                .parent()
-                .expect("parent of the repository")
-                .join("shared")
-        })
-}
+use schemals_e2e::{repo_root, shared_dir};
 
 #[test]
 fn amplify_agrees_with_every_fixture_and_example() {

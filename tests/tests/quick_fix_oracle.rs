@@ -13,18 +13,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use dsl_support::{GENERATED, RESOURCE, Session, fixture_text};
-use schemals_e2e::repo_root;
-
-fn shared_dir() -> PathBuf {
-    std::env::var_os("SCHEMALS_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            repo_root()
-                .parent()
-                .expect("parent of the repository")
-                .join("shared")
-        })
-}
+use schemals_e2e::{repo_root, shared_dir};
 
 fn oracle_home() -> PathBuf {
     repo_root().join(".oracle")

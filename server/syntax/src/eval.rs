@@ -44,15 +44,6 @@ pub fn evaluate(sources: &dyn Sources, roots: &[FileId]) -> SchemaModel {
 /// Nesting beyond this evaluates to unknown, so deeply nested input cannot overflow the stack.
 const MAX_DEPTH: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AuthLevel {
-    Schema,
-    Model,
-    Field,
-    Operation,
-    Conversation,
-}
-
 #[derive(Clone)]
 enum Value<'t> {
     Unknown,
@@ -1057,23 +1048,7 @@ impl<'s> Evaluator<'s> {
             },
             "enum" => {
                 let (values, complete) = match args.first().map(|a| self.expr(*a)) {
-                    Some(Value::Array(items, complete)) => {
-                        let mut all = complete;
-                        let values = items
-                            .into_iter()
-                            .filter_map(|v| match v {
-                                Value::Str { text, span } if text.complete => Some(Name {
-                                    text: text.text,
-                                    span,
-                                }),
-                                _ => {
-                                    all = false;
-                                    None
-                                }
-                            })
-                            .collect();
-                        (values, all)
-                    }
+                    Some(Value::Array(items, complete)) => string_names(items, complete),
                     _ => (Vec::new(), false),
                 };
                 Value::Enum(EnumDef {
@@ -1103,23 +1078,7 @@ impl<'s> Evaluator<'s> {
                         }],
                         true,
                     ),
-                    Some(Value::Array(items, complete)) => {
-                        let mut all = complete;
-                        let names = items
-                            .into_iter()
-                            .filter_map(|v| match v {
-                                Value::Str { text, span } if text.complete => Some(Name {
-                                    text: text.text,
-                                    span,
-                                }),
-                                _ => {
-                                    all = false;
-                                    None
-                                }
-                            })
-                            .collect();
-                        (names, all)
-                    }
+                    Some(Value::Array(items, complete)) => string_names(items, complete),
                     _ => (Vec::new(), false),
                 };
                 let ty = FieldType::Relationship(Relationship {
@@ -1431,20 +1390,7 @@ impl<'s> Evaluator<'s> {
                 let span = self.span(property);
                 let identifier = match args.first().map(|a| self.expr(*a)) {
                     Some(Value::Array(items, complete)) => {
-                        let mut all = complete;
-                        let fields = items
-                            .into_iter()
-                            .filter_map(|v| match v {
-                                Value::Str { text, span } if text.complete => Some(Name {
-                                    text: text.text,
-                                    span,
-                                }),
-                                _ => {
-                                    all = false;
-                                    None
-                                }
-                            })
-                            .collect();
+                        let (fields, all) = string_names(items, complete);
                         Identifier {
                             span,
                             fields,
@@ -1684,59 +1630,9 @@ impl<'s> Evaluator<'s> {
     ) -> Value<'s> {
         let values: Vec<Value<'s>> = args.iter().map(|a| self.expr(*a)).collect();
         let builder = self.name(property);
-        let allowed: &[&str] = match level {
-            AuthLevel::Schema => &[
-                "publicApiKey",
-                "guest",
-                "authenticated",
-                "owner",
-                "ownerDefinedIn",
-                "ownersDefinedIn",
-                "group",
-                "groups",
-                "groupDefinedIn",
-                "groupsDefinedIn",
-                "custom",
-                "resource",
-            ],
-            AuthLevel::Model | AuthLevel::Field => &[
-                "publicApiKey",
-                "guest",
-                "authenticated",
-                "owner",
-                "ownerDefinedIn",
-                "ownersDefinedIn",
-                "group",
-                "groups",
-                "groupDefinedIn",
-                "groupsDefinedIn",
-                "custom",
-            ],
-            AuthLevel::Operation => &[
-                "publicApiKey",
-                "guest",
-                "authenticated",
-                "group",
-                "groups",
-                "custom",
-            ],
-            AuthLevel::Conversation => &["owner"],
-        };
+        let allowed = allow_builders(level);
         if !allowed.contains(&name) {
-            let known = [
-                "publicApiKey",
-                "guest",
-                "authenticated",
-                "owner",
-                "ownerDefinedIn",
-                "ownersDefinedIn",
-                "group",
-                "groups",
-                "groupDefinedIn",
-                "groupsDefinedIn",
-                "custom",
-                "resource",
-            ];
+            let known = ALLOW_BUILDERS;
             if known.contains(&name) {
                 self.report(
                     property,
@@ -1814,22 +1710,8 @@ impl<'s> Evaluator<'s> {
                 rule.to_span = Some(self.span(property));
                 match args.first().map(|a| self.expr(*a)) {
                     Some(Value::Array(items, complete)) => {
-                        let mut all = complete;
-                        rule.operations = Some(
-                            items
-                                .into_iter()
-                                .filter_map(|v| match v {
-                                    Value::Str { text, span } if text.complete => Some(Name {
-                                        text: text.text,
-                                        span,
-                                    }),
-                                    _ => {
-                                        all = false;
-                                        None
-                                    }
-                                })
-                                .collect(),
-                        );
+                        let (operations, all) = string_names(items, complete);
+                        rule.operations = Some(operations);
                         rule.complete &= all;
                     }
                     _ => rule.complete = false,
@@ -1936,6 +1818,25 @@ impl<'s> Evaluator<'s> {
             self.model.diagnostics.push(diagnostic);
         }
     }
+}
+
+/// The names of an array of string literals, and whether every element was one.
+fn string_names(items: Vec<Value<'_>>, complete: bool) -> (Vec<Name>, bool) {
+    let mut all = complete;
+    let names = items
+        .into_iter()
+        .filter_map(|v| match v {
+            Value::Str { text, span } if text.complete => Some(Name {
+                text: text.text,
+                span,
+            }),
+            _ => {
+                all = false;
+                None
+            }
+        })
+        .collect();
+    (names, all)
 }
 
 /// The entries of an object literal in JavaScript's order: a key set again keeps its first place

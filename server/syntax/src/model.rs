@@ -362,6 +362,50 @@ pub struct EnumDef {
     pub complete: bool,
 }
 
+/// Where an `.authorization(allow => ...)` callback stands: each level offers other `allow` builders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthLevel {
+    Schema,
+    Model,
+    Field,
+    Operation,
+    Conversation,
+}
+
+/// Every `allow` builder of the DSL (`Authorization.ts`).
+pub const ALLOW_BUILDERS: &[&str] = &[
+    "publicApiKey",
+    "guest",
+    "authenticated",
+    "owner",
+    "ownerDefinedIn",
+    "ownersDefinedIn",
+    "group",
+    "groups",
+    "groupDefinedIn",
+    "groupsDefinedIn",
+    "custom",
+    "resource",
+];
+
+/// The `allow` builders a level accepts (dsl.md §1.9): `resource` only for the schema, no owner or
+/// field-based rules on custom operations, only `owner` on conversations.
+pub fn allow_builders(level: AuthLevel) -> &'static [&'static str] {
+    match level {
+        AuthLevel::Schema => ALLOW_BUILDERS,
+        AuthLevel::Model | AuthLevel::Field => &ALLOW_BUILDERS[..11],
+        AuthLevel::Operation => &[
+            "publicApiKey",
+            "guest",
+            "authenticated",
+            "group",
+            "groups",
+            "custom",
+        ],
+        AuthLevel::Conversation => &["owner"],
+    }
+}
+
 /// The rules of one `.authorization(...)` call.
 #[derive(Debug, Clone)]
 pub struct AuthRules {

@@ -1,6 +1,7 @@
 //! Completion in the DSL. The cursor's context comes from the syntax tree (half-typed code is the
 //! normal case here); what to offer comes from the schema model and the catalog.
 
+use schemals_syntax::model::AuthLevel;
 use std::path::Path;
 
 use schemals_syntax::Node;
@@ -50,44 +51,13 @@ enum Level {
 }
 
 fn builders_for(level: Level) -> &'static [&'static str] {
-    match level {
-        Level::Schema => &[
-            "publicApiKey",
-            "guest",
-            "authenticated",
-            "owner",
-            "ownerDefinedIn",
-            "ownersDefinedIn",
-            "group",
-            "groups",
-            "groupDefinedIn",
-            "groupsDefinedIn",
-            "custom",
-            "resource",
-        ],
-        Level::Model | Level::Field => &[
-            "publicApiKey",
-            "guest",
-            "authenticated",
-            "owner",
-            "ownerDefinedIn",
-            "ownersDefinedIn",
-            "group",
-            "groups",
-            "groupDefinedIn",
-            "groupsDefinedIn",
-            "custom",
-        ],
-        Level::Operation => &[
-            "publicApiKey",
-            "guest",
-            "authenticated",
-            "group",
-            "groups",
-            "custom",
-        ],
-        Level::Conversation => &["owner"],
-    }
+    schemals_syntax::model::allow_builders(match level {
+        Level::Schema => AuthLevel::Schema,
+        Level::Model => AuthLevel::Model,
+        Level::Field => AuthLevel::Field,
+        Level::Operation => AuthLevel::Operation,
+        Level::Conversation => AuthLevel::Conversation,
+    })
 }
 
 /// The providers a builder accepts (`Authorization.ts`; groups are checked only at deploy).
