@@ -673,3 +673,39 @@ fn exit_without_shutdown_ends_the_server_too() {
     eprintln!("exit without shutdown: {status}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_panic_inside_one_request_is_answered_as_an_error_and_the_server_keeps_serving() {
+    // A debug build of the server panics in every hover when this variable is set: the fault
+    // stands for any bug in one feature.
+    let (root, resource) = project("panic", RESOURCE);
+    let uri = uri_of(&resource);
+    let mut client = Client::start_with(&root, |command| {
+        command.env("SCHEMALS_TEST_PANIC_IN_HOVER", "1");
+    });
+    initialize(&mut client, &root);
+    open(&mut client, &uri, RESOURCE);
+    let position = json!({"line": PROBE_LINE, "character": 34});
+    for _ in 0..3 {
+        let answer = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        );
+        assert_eq!(
+            error_code(&answer),
+            Some(-32603),
+            "hover must fail as an internal error: {answer}"
+        );
+        // Other requests are still served from a working analysis.
+        assert_serving(&mut client, &uri);
+    }
+    // And diagnostics still follow edits.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": RESOURCE.replace("a.ref('EDIT')", "a.ref('Tag')")}]}),
+    );
+    let errors = |list: &[Value]| list.iter().filter(|d| d["severity"] == 1).count();
+    client.diagnostics_until(&uri, |list| errors(list) == 0);
+    client.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+}

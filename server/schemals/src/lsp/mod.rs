@@ -905,6 +905,12 @@ impl LanguageServer for Backend {
         let position = params.text_document_position_params.position;
         let hover = self
             .with_snapshot(&uri, move |snapshot, path| {
+                // Fault injection for the end-to-end test of panic containment; debug builds only,
+                // so a released server has no such switch.
+                #[cfg(debug_assertions)]
+                if std::env::var_os("SCHEMALS_TEST_PANIC_IN_HOVER").is_some() {
+                    panic!("fault injected into hover by SCHEMALS_TEST_PANIC_IN_HOVER");
+                }
                 let file = snapshot.project.find(path)?;
                 let offset = convert::offset(&file.lines, &file.text, position);
                 let info = features::hover(&snapshot.analysis(), path, offset)?;
