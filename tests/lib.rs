@@ -5,11 +5,24 @@ pub mod lsp_client;
 
 use std::path::{Path, PathBuf};
 
-/// The `schemals` binary built by this workspace (next to the test executable's folder).
+/// The `schemals` binary of this workspace (next to the test executable's folder), built first:
+/// `cargo test` builds test harnesses, not the binaries of other packages, so without this the tests
+/// would run a missing or stale binary. The build runs once per test process and is a no-op when
+/// the binary is fresh.
 pub fn schemals_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("SCHEMALS_BIN") {
         return PathBuf::from(path);
     }
+    static BUILD: std::sync::Once = std::sync::Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--quiet", "-p", "schemals", "--bin", "schemals"])
+            .current_dir(repo_root())
+            .status()
+            .expect("run cargo build for the schemals binary");
+        assert!(status.success(), "cargo build -p schemals failed");
+    });
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe
         .parent()
@@ -18,7 +31,7 @@ pub fn schemals_binary() -> PathBuf {
     let binary = dir.join(format!("schemals{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),
-        "{} is missing: run the workspace tests with `cargo test --workspace`, which builds it",
+        "{} is missing after the build",
         binary.display()
     );
     binary
