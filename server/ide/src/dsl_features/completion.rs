@@ -41,25 +41,6 @@ const BUILDERS: &[(&str, &str)] = &[
     ("resource", "resource(fn): function access to the schema"),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Level {
-    Schema,
-    Model,
-    Field,
-    Operation,
-    Conversation,
-}
-
-fn builders_for(level: Level) -> &'static [&'static str] {
-    schemals_syntax::model::allow_builders(match level {
-        Level::Schema => AuthLevel::Schema,
-        Level::Model => AuthLevel::Model,
-        Level::Field => AuthLevel::Field,
-        Level::Operation => AuthLevel::Operation,
-        Level::Conversation => AuthLevel::Conversation,
-    })
-}
-
 /// The providers a builder accepts (`Authorization.ts`; groups are checked only at deploy).
 fn providers_for(builder: &str) -> &'static [&'static str] {
     match builder {
@@ -554,8 +535,8 @@ impl<'a> Cx<'a, '_> {
                     .collect()
             }
             ("authorization", [_]) => {
-                let level = self.auth_level(callback).unwrap_or(Level::Model);
-                builders_for(level)
+                let level = self.auth_level(callback).unwrap_or(AuthLevel::Model);
+                schemals_syntax::model::allow_builders(level)
                     .iter()
                     .map(|b| {
                         let detail = BUILDERS
@@ -626,7 +607,7 @@ impl<'a> Cx<'a, '_> {
 
     /// The level of the `.authorization(callback)` call: from the rules the evaluator recorded
     /// there, else from the receiver written before it.
-    fn auth_level(&self, callback: Node<'_>) -> Option<Level> {
+    fn auth_level(&self, callback: Node<'_>) -> Option<AuthLevel> {
         let call = callback.parent()?.parent()?;
         let property = call
             .child_by_field_name("function")?
@@ -638,14 +619,14 @@ impl<'a> Cx<'a, '_> {
         };
         let model = self.analysis.model;
         if model.schemas.iter().any(|s| here(&s.auth)) {
-            return Some(Level::Schema);
+            return Some(AuthLevel::Schema);
         }
         for m in &model.models {
             if here(&m.auth) {
-                return Some(Level::Model);
+                return Some(AuthLevel::Model);
             }
             if m.fields.iter().any(|f| here(&f.auth)) {
-                return Some(Level::Field);
+                return Some(AuthLevel::Field);
             }
         }
         for schema in &model.schemas {
@@ -654,9 +635,9 @@ impl<'a> Cx<'a, '_> {
                     && here(&op.auth)
                 {
                     return Some(if op.kind == OperationKind::Conversation {
-                        Level::Conversation
+                        AuthLevel::Conversation
                     } else {
-                        Level::Operation
+                        AuthLevel::Operation
                     });
                 }
             }
@@ -666,7 +647,7 @@ impl<'a> Cx<'a, '_> {
         self.level_of_receiver(receiver)
     }
 
-    fn level_of_receiver(&self, mut node: Node<'_>) -> Option<Level> {
+    fn level_of_receiver(&self, mut node: Node<'_>) -> Option<AuthLevel> {
         loop {
             match node.kind() {
                 "call_expression" => {
@@ -678,17 +659,17 @@ impl<'a> Cx<'a, '_> {
                         && node_text(self.file, object) == "a"
                     {
                         return Some(match node_text(self.file, property) {
-                            "model" => Level::Model,
+                            "model" => AuthLevel::Model,
                             "query" | "mutation" | "subscription" | "generation" => {
-                                Level::Operation
+                                AuthLevel::Operation
                             }
-                            "conversation" => Level::Conversation,
-                            "schema" => Level::Schema,
-                            _ => Level::Field,
+                            "conversation" => AuthLevel::Conversation,
+                            "schema" => AuthLevel::Schema,
+                            _ => AuthLevel::Field,
                         });
                     }
                     if property.is_some_and(|p| node_text(self.file, p) == "schema") {
-                        return Some(Level::Schema);
+                        return Some(AuthLevel::Schema);
                     }
                     node = object?;
                 }
@@ -696,8 +677,8 @@ impl<'a> Cx<'a, '_> {
                     let property = node.child_by_field_name("property")?;
                     if let Some(target) = self.name_use(property) {
                         return Some(match target {
-                            UseTarget::Field(..) | UseTarget::UnknownField(_) => Level::Field,
-                            _ => Level::Model,
+                            UseTarget::Field(..) | UseTarget::UnknownField(_) => AuthLevel::Field,
+                            _ => AuthLevel::Model,
                         });
                     }
                     node = node.child_by_field_name("object")?;
