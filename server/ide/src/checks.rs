@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use schemals_catalog::Engine;
 use schemals_syntax::model::*;
 
-use crate::{Diagnostic, IndexedCatalog, Project, Severity};
+use crate::{AnalysisMemo, Diagnostic, IndexedCatalog, Project, Severity};
 
 /// All diagnostics of the project, sorted by file and position.
 pub fn check_project(
@@ -18,10 +18,22 @@ pub fn check_project(
     model: &SchemaModel,
     catalog: Option<&IndexedCatalog>,
 ) -> Vec<Diagnostic> {
+    check_project_memoized(project, model, catalog, &AnalysisMemo::default())
+}
+
+/// [`check_project`], reusing the analyses of `memo` that still apply (the language server keeps
+/// one memo for the session, so an edit re-analyses only the SQL it changed).
+pub fn check_project_memoized(
+    project: &Project,
+    model: &SchemaModel,
+    catalog: Option<&IndexedCatalog>,
+    memo: &AnalysisMemo,
+) -> Vec<Diagnostic> {
     let mut cx = Checker {
         project,
         model,
         catalog,
+        memo,
         out: Vec::new(),
     };
     for d in &model.diagnostics {
@@ -35,6 +47,7 @@ pub fn check_project(
     for (i, schema) in model.schemas.iter().enumerate() {
         cx.schema(SchemaId(i), schema);
     }
+    memo.end_run();
     let mut out = cx.out;
     out.sort_by(|a, b| (&a.path, a.range.start, a.code).cmp(&(&b.path, b.range.start, b.code)));
     out.dedup();
@@ -45,6 +58,7 @@ struct Checker<'a> {
     project: &'a Project,
     model: &'a SchemaModel,
     catalog: Option<&'a IndexedCatalog>,
+    memo: &'a AnalysisMemo,
     out: Vec<Diagnostic>,
 }
 
@@ -700,6 +714,7 @@ impl<'a> Checker<'a> {
             self.project,
             self.model,
             self.catalog,
+            self.memo,
             schema,
             name,
             op,
@@ -732,12 +747,8 @@ impl<'a> Checker<'a> {
                 }
                 let Some(engine) = engine else { return };
                 let catalog = self.catalog.filter(|c| c.catalog.engine == engine);
-                let analysis = schemals_sql::analyze(
-                    &sql.text,
-                    engine,
-                    catalog.map(|c| (&c.catalog, &c.index)),
-                );
-                for d in analysis.diagnostics {
+                let facts = self.memo.sql(&sql.text, engine, catalog);
+                for d in &facts.analysis.diagnostics {
                     let range = sql.to_host(d.range.clone()).unwrap_or(span.range.clone());
                     self.push(
                         &Span {
@@ -746,7 +757,7 @@ impl<'a> Checker<'a> {
                         },
                         severity(d.severity),
                         d.code,
-                        d.message,
+                        d.message.clone(),
                     );
                 }
             }
@@ -778,15 +789,14 @@ impl<'a> Checker<'a> {
                     Some(file) => {
                         let Some(engine) = engine else { return };
                         let catalog = self.catalog.filter(|c| c.catalog.engine == engine);
-                        let analysis =
-                            schemals_sql::analyze(&file.text, engine, catalog.map(|c| (&c.catalog, &c.index)));
-                        for d in analysis.diagnostics {
+                        let facts = self.memo.sql(&file.text, engine, catalog);
+                        for d in &facts.analysis.diagnostics {
                             self.out.push(Diagnostic {
                                 path: file.path.clone(),
-                                range: d.range,
+                                range: d.range.clone(),
                                 severity: severity(d.severity),
                                 code: d.code,
-                                message: d.message,
+                                message: d.message.clone(),
                             });
                         }
                     }

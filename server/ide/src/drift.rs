@@ -7,7 +7,7 @@
 //! Amplify's own order is not specified. Whatever cannot be read completely (a spread, a model
 //! handed to a helper) keeps the check quiet.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use schemals_catalog::{Catalog, Column, Engine, Table};
@@ -17,7 +17,7 @@ use schemals_syntax::model::{
 
 use crate::features::*;
 use crate::synthesize::{
-    GeneratedField, GeneratedModel, GeneratedType, SynthesisOptions, generate, sanitize_identifier,
+    GeneratedField, GeneratedModel, GeneratedType, SynthesisOptions, sanitize_identifier,
     synthesize,
 };
 use crate::{Diagnostic, IndexedCatalog, Project, Severity, TextRange};
@@ -61,7 +61,17 @@ pub(crate) fn schema_drift(
         .tree
         .as_ref()
         .is_some_and(|tree| tree.root_node().has_error());
-    let generated = generate(&catalog.catalog, &options).ok();
+    let generated = catalog.generated(&options);
+    let generated = generated.as_ref().as_ref().ok();
+    // Model lookups by (schema, table): one per model of the file.
+    let generated_models: HashMap<(&str, &str), &GeneratedModel> = generated
+        .map(|g| {
+            g.models
+                .iter()
+                .map(|m| ((m.schema.as_str(), m.table.as_str()), m))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut seen_models = HashSet::new();
     let mut modelled_tables: HashSet<String> = HashSet::new();
     for entry in &schema.entries {
@@ -109,15 +119,13 @@ pub(crate) fn schema_drift(
         {
             continue;
         }
-        let generated_model = generated.as_ref().and_then(|g| {
-            g.models
-                .iter()
-                .find(|m| m.table == table.name && m.schema == table.schema)
-        });
+        let generated_model = generated_models
+            .get(&(table.schema.as_str(), table.name.as_str()))
+            .copied();
         model_drift(schema, sql_model, table, generated_model, &mut push);
     }
     // Tables the file lacks.
-    if let Some(generated) = &generated
+    if let Some(generated) = generated
         && schema.generated
         && schema.entries_complete
         && !schema.opaque

@@ -9,16 +9,18 @@ mod checks;
 mod drift;
 mod dsl_features;
 pub mod features;
+mod memo;
 mod project;
 mod sql_checks;
 mod sql_features;
 pub mod synthesize;
 
-pub use checks::check_project;
+pub use checks::{check_project, check_project_memoized};
 pub use drift::{
     CatalogChange, ChangeKind, DRIFT_CODES, REGENERATE_TITLE, catalog_changes, regenerated_text,
 };
 pub use features::Analysis;
+pub use memo::AnalysisMemo;
 pub use project::{Project, ProjectFile, SourceKind};
 pub use schemals_catalog::{Catalog, CatalogIndex, Engine};
 pub use schemals_syntax::text::{LineCol, LineIndex, TextRange};
@@ -26,6 +28,10 @@ pub use sql_checks::{ProjectStatement, project_statements};
 pub use synthesize::{Synthesis, SynthesisError, SynthesisOptions, amplify_identifier, synthesize};
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use synthesize::GeneratedSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -56,16 +62,59 @@ pub struct Diagnostic {
     pub message: String,
 }
 
-/// A catalog with its lookup index, built once when the catalog changes.
-#[derive(Debug, Clone)]
+/// A catalog with its lookup index, built once when the catalog changes, and what the analyses
+/// derive from it alone (the models Amplify's generator would write), computed on first use.
+#[derive(Debug)]
 pub struct IndexedCatalog {
     pub catalog: Catalog,
     pub index: CatalogIndex,
+    /// Names this catalog in memoized results: every catalog built gets a new one.
+    id: u64,
+    generated: Mutex<Vec<GeneratedFor>>,
 }
+
+type GeneratedFor = (
+    SynthesisOptions,
+    Arc<Result<GeneratedSchema, SynthesisError>>,
+);
 
 impl IndexedCatalog {
     pub fn new(catalog: Catalog) -> IndexedCatalog {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let index = CatalogIndex::new(&catalog);
-        IndexedCatalog { catalog, index }
+        IndexedCatalog {
+            catalog,
+            index,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            generated: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// What Amplify's generator writes for this catalog with `options`; computed once for each
+    /// options (a project has one or two SQL schemas).
+    pub(crate) fn generated(
+        &self,
+        options: &SynthesisOptions,
+    ) -> Arc<Result<GeneratedSchema, SynthesisError>> {
+        let mut memo = self.generated.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, found)) = memo.iter().find(|(o, _)| o == options) {
+            return found.clone();
+        }
+        let generated = Arc::new(synthesize::generate(&self.catalog, options));
+        if memo.len() >= 4 {
+            memo.remove(0);
+        }
+        memo.push((options.clone(), generated.clone()));
+        generated
+    }
+}
+
+impl Clone for IndexedCatalog {
+    fn clone(&self) -> IndexedCatalog {
+        IndexedCatalog::new(self.catalog.clone())
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use schemals_syntax::Tree;
 use schemals_syntax::eval::{Sources, normalize_path};
+use schemals_syntax::field;
 use schemals_syntax::model::{FileId, Handler, SchemaModel, TypeDef};
 use schemals_syntax::text::LineIndex;
 
@@ -112,7 +113,7 @@ impl Project {
                 if !matches!(statement.kind(), "import_statement" | "export_statement") {
                     continue;
                 }
-                let Some(source) = statement.child_by_field_name("source") else {
+                let Some(source) = statement.child_by_field_id(field::source()) else {
                     continue;
                 };
                 let spec = file.text.get(source.byte_range()).unwrap_or("");

@@ -12,12 +12,12 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use schemals_catalog::{Column, Engine, StatementDescription};
-use schemals_sql::lexical::{self, SqlToken, TokenKind};
+use schemals_sql::lexical::{SqlToken, TokenKind};
 use schemals_sql::{SqlAnalysis, StatementKind};
 use schemals_syntax::model::*;
 use schemals_syntax::source_map::MappedText;
 
-use crate::{Diagnostic, IndexedCatalog, Project, Severity};
+use crate::{AnalysisMemo, Diagnostic, IndexedCatalog, Project, Severity};
 
 pub mod codes {
     pub const UNDECLARED_PLACEHOLDER: &str = "sql-undeclared-placeholder";
@@ -56,6 +56,7 @@ pub(crate) fn check_handler(
     project: &Project,
     model: &SchemaModel,
     catalog: Option<&IndexedCatalog>,
+    memo: &AnalysisMemo,
     schema: &Schema,
     name: &str,
     op: &Operation,
@@ -117,11 +118,10 @@ pub(crate) fn check_handler(
         host,
         out: Vec::new(),
     };
-    let analysis = schemals_sql::analyze(sql, engine, catalog.map(|c| (&c.catalog, &c.index)));
-    let tokens = lexical::tokenize(sql, engine);
-    cx.placeholders(&analysis, &tokens);
-    cx.result_shape(&analysis, &tokens);
-    cx.vtl_characters(&tokens);
+    let facts = memo.sql(sql, engine, catalog);
+    cx.placeholders(&facts.analysis, &facts.tokens);
+    cx.result_shape(&facts.analysis, &facts.tokens);
+    cx.vtl_characters(&facts.tokens);
     cx.out
 }
 

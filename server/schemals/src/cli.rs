@@ -162,7 +162,12 @@ pub fn check(args: &[String]) -> ExitCode {
         }
     };
     let indexed = catalog.map(IndexedCatalog::new);
-    let mut diagnostics = host::analyse(&project, &model, indexed.as_ref());
+    let mut diagnostics = host::analyse(
+        &project,
+        &model,
+        indexed.as_ref(),
+        &schemals_ide::AnalysisMemo::default(),
+    );
     if let Some(file) = &only_file {
         diagnostics.retain(|d| &d.path == file);
     }

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemals_catalog::Catalog;
-use schemals_ide::{Diagnostic, IndexedCatalog, Project, ProjectFile, Severity, check_project};
+use schemals_ide::{
+    AnalysisMemo, Diagnostic, IndexedCatalog, Project, ProjectFile, Severity,
+    check_project_memoized,
+};
 use schemals_syntax::model::{Database, SchemaModel};
 
 /// The file name of the committed catalog snapshot, written next to the schema files.
@@ -222,17 +225,18 @@ pub fn load_project(
     (project, model)
 }
 
-/// Runs every check of a loaded project.
+/// Runs every check of a loaded project, reusing what `memo` holds from earlier runs.
 pub fn analyse(
     project: &Project,
     model: &SchemaModel,
     catalog: Option<&IndexedCatalog>,
+    memo: &AnalysisMemo,
 ) -> Vec<Diagnostic> {
     if !project.too_large.is_empty() {
         // Without the text of a file the model is incomplete: any other finding could be false.
         return too_large_diagnostics(project);
     }
-    check_project(project, model, catalog)
+    check_project_memoized(project, model, catalog, memo)
 }
 
 fn too_large_diagnostics(project: &Project) -> Vec<Diagnostic> {

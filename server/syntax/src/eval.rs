@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
+use crate::field;
 use crate::model::*;
 use crate::source_map::MappedText;
 
@@ -34,6 +35,7 @@ pub fn evaluate(sources: &dyn Sources, roots: &[FileId]) -> SchemaModel {
         scopes: Vec::new(),
         file: FileId(0),
         depth: 0,
+        entry_positions: HashMap::new(),
     };
     for &root in roots {
         evaluator.module(root);
@@ -103,6 +105,10 @@ struct Evaluator<'s> {
     scopes: Vec<Scope<'s>>,
     file: FileId,
     depth: usize,
+    /// Positions of each schema's entries by name, in order (a name can repeat after a rename):
+    /// `models.X` and renames look names up thousands of times in a large schema. Kept in step
+    /// with the two places that change entries, `add_entry` and `rename`.
+    entry_positions: HashMap<SchemaId, HashMap<String, Vec<usize>>>,
 }
 
 fn is_amplify_package(specifier: &str) -> bool {
@@ -166,7 +172,7 @@ impl<'s> Evaluator<'s> {
                 return Some(node.named_child(0).map_or(Value::Unknown, |e| self.expr(e)));
             }
             "function_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.child_by_field_id(field::name()) {
                     let name = self.node_text(name).to_owned();
                     self.bind(name, Value::Unknown);
                 }
@@ -182,11 +188,11 @@ impl<'s> Evaluator<'s> {
             if declarator.kind() != "variable_declarator" {
                 continue;
             }
-            let Some(name) = declarator.child_by_field_name("name") else {
+            let Some(name) = declarator.child_by_field_id(field::name()) else {
                 continue;
             };
             let value = declarator
-                .child_by_field_name("value")
+                .child_by_field_id(field::value())
                 .map_or(Value::Unknown, |v| self.expr(v));
             if name.kind() == "identifier" {
                 let name = self.node_text(name).to_owned();
@@ -211,7 +217,7 @@ impl<'s> Evaluator<'s> {
     }
 
     fn import(&mut self, node: Node<'s>) {
-        let Some(source) = node.child_by_field_name("source") else {
+        let Some(source) = node.child_by_field_id(field::source()) else {
             return;
         };
         let specifier = string_literal_text(self.node_text(source));
@@ -289,10 +295,10 @@ impl<'s> Evaluator<'s> {
                             if spec.kind() != "import_specifier" {
                                 continue;
                             }
-                            let Some(imported) = spec.child_by_field_name("name") else {
+                            let Some(imported) = spec.child_by_field_id(field::name()) else {
                                 continue;
                             };
-                            let local = spec.child_by_field_name("alias").unwrap_or(imported);
+                            let local = spec.child_by_field_id(field::alias()).unwrap_or(imported);
                             let imported = string_literal_text(self.node_text(imported));
                             let value = exports
                                 .as_ref()
@@ -309,13 +315,13 @@ impl<'s> Evaluator<'s> {
     }
 
     fn export(&mut self, node: Node<'s>) {
-        if let Some(declaration) = node.child_by_field_name("declaration") {
+        if let Some(declaration) = node.child_by_field_id(field::declaration()) {
             match declaration.kind() {
                 "lexical_declaration" | "variable_declaration" => {
                     self.declaration(declaration, true)
                 }
                 "function_declaration" => {
-                    if let Some(name) = declaration.child_by_field_name("name") {
+                    if let Some(name) = declaration.child_by_field_id(field::name()) {
                         let name = self.node_text(name).to_owned();
                         self.export_value(name.clone(), Value::Unknown);
                         self.bind(name, Value::Unknown);
@@ -325,12 +331,12 @@ impl<'s> Evaluator<'s> {
             }
             return;
         }
-        if let Some(value) = node.child_by_field_name("value") {
+        if let Some(value) = node.child_by_field_id(field::value()) {
             let value = self.expr(value);
             self.export_value("default".into(), value);
             return;
         }
-        let source_exports = node.child_by_field_name("source").map(|source| {
+        let source_exports = node.child_by_field_id(field::source()).map(|source| {
             let specifier = string_literal_text(self.node_text(source));
             if specifier.starts_with('.') {
                 self.sources
@@ -350,10 +356,10 @@ impl<'s> Evaluator<'s> {
             has_clause = true;
             let mut specs = child.walk();
             for spec in child.named_children(&mut specs) {
-                let Some(name) = spec.child_by_field_name("name") else {
+                let Some(name) = spec.child_by_field_id(field::name()) else {
                     continue;
                 };
-                let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                let alias = spec.child_by_field_id(field::alias()).unwrap_or(name);
                 let name = string_literal_text(self.node_text(name));
                 let alias = string_literal_text(self.node_text(alias));
                 let value = match &source_exports {
@@ -429,20 +435,20 @@ impl<'s> Evaluator<'s> {
                 node,
             },
             "member_expression" => {
-                let Some(object) = node.child_by_field_name("object") else {
+                let Some(object) = node.child_by_field_id(field::object()) else {
                     return Value::Unknown;
                 };
-                let Some(property) = node.child_by_field_name("property") else {
+                let Some(property) = node.child_by_field_id(field::property()) else {
                     return Value::Unknown;
                 };
                 let object = self.expr(object);
                 self.member(object, property)
             }
             "subscript_expression" => {
-                let Some(object) = node.child_by_field_name("object") else {
+                let Some(object) = node.child_by_field_id(field::object()) else {
                     return Value::Unknown;
                 };
-                let Some(index) = node.child_by_field_name("index") else {
+                let Some(index) = node.child_by_field_id(field::index()) else {
                     return Value::Unknown;
                 };
                 let object = self.expr(object);
@@ -491,12 +497,12 @@ impl<'s> Evaluator<'s> {
 
     fn binary(&mut self, node: Node<'s>) -> Value<'s> {
         let operator = node
-            .child_by_field_name("operator")
+            .child_by_field_id(field::operator())
             .map(|o| self.node_text(o))
             .unwrap_or("");
         let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
+            node.child_by_field_id(field::left()),
+            node.child_by_field_id(field::right()),
         ) else {
             return Value::Unknown;
         };
@@ -559,8 +565,8 @@ impl<'s> Evaluator<'s> {
             match child.kind() {
                 "pair" => {
                     let (Some(key), Some(value)) = (
-                        child.child_by_field_name("key"),
-                        child.child_by_field_name("value"),
+                        child.child_by_field_id(field::key()),
+                        child.child_by_field_id(field::value()),
                     ) else {
                         continue;
                     };
@@ -605,7 +611,7 @@ impl<'s> Evaluator<'s> {
                     _ => complete = false,
                 },
                 "method_definition" => {
-                    if let Some(name) = child.child_by_field_name("name") {
+                    if let Some(name) = child.child_by_field_id(field::name()) {
                         let key = self.name(name);
                         entries.set(key, Value::Unknown);
                     }
@@ -658,10 +664,25 @@ impl<'s> Evaluator<'s> {
         }
     }
 
+    /// The first entry of `schema` named `name` (what `Schema::entry` finds), by index.
+    fn entry_position(&mut self, schema: SchemaId, name: &str) -> Option<usize> {
+        let entries = &self.model.schemas[schema.0].entries;
+        let positions = self.entry_positions.entry(schema).or_insert_with(|| {
+            let mut positions: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, e) in entries.iter().enumerate() {
+                positions.entry(e.name.text.clone()).or_default().push(i);
+            }
+            positions
+        });
+        positions.get(name).and_then(|p| p.first()).copied()
+    }
+
     fn model_by_name(&mut self, schema: SchemaId, property: Node<'s>) -> Value<'s> {
         let prop = self.node_text(property);
+        let position = self.entry_position(schema, prop);
         let s = &self.model.schemas[schema.0];
-        let target = match s.entry(prop).map(|e| &e.def) {
+        let found = position.map(|i| &s.entries[i]);
+        let target = match found.map(|e| &e.def) {
             Some(TypeDef::Model(id)) => Some(UseTarget::Model(*id)),
             Some(_) => None,
             None => Some(UseTarget::UnknownModel(schema)),
@@ -671,7 +692,7 @@ impl<'s> Evaluator<'s> {
             self.model.name_uses.push(NameUse { span, target });
         }
         let s = &self.model.schemas[schema.0];
-        if let Some(entry) = s.entry(prop) {
+        if let Some(entry) = position.map(|i| &s.entries[i]) {
             return match entry.def {
                 TypeDef::Model(id) => Value::ModelOf(id),
                 _ => Value::Unknown,
@@ -691,11 +712,11 @@ impl<'s> Evaluator<'s> {
     }
 
     fn call(&mut self, node: Node<'s>) -> Value<'s> {
-        let Some(function) = node.child_by_field_name("function") else {
+        let Some(function) = node.child_by_field_id(field::function()) else {
             return Value::Unknown;
         };
         let args: Vec<Node<'s>> = node
-            .child_by_field_name("arguments")
+            .child_by_field_id(field::arguments())
             .map(|a| {
                 let mut cursor = a.walk();
                 a.named_children(&mut cursor)
@@ -705,8 +726,8 @@ impl<'s> Evaluator<'s> {
             .unwrap_or_default();
         if function.kind() == "member_expression" {
             let (Some(object), Some(property)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("property"),
+                function.child_by_field_id(field::object()),
+                function.child_by_field_id(field::property()),
             ) else {
                 return Value::Unknown;
             };
@@ -760,16 +781,16 @@ impl<'s> Evaluator<'s> {
             bindings: HashMap::new(),
             exports: Exports::new(),
         };
-        let params: Vec<Node<'s>> = if let Some(p) = node.child_by_field_name("parameter") {
+        let params: Vec<Node<'s>> = if let Some(p) = node.child_by_field_id(field::parameter()) {
             vec![p]
-        } else if let Some(ps) = node.child_by_field_name("parameters") {
+        } else if let Some(ps) = node.child_by_field_id(field::parameters()) {
             let mut cursor = ps.walk();
             ps.named_children(&mut cursor)
                 .filter_map(|p| {
                     if p.kind() == "identifier" {
                         Some(p)
                     } else {
-                        p.child_by_field_name("pattern")
+                        p.child_by_field_id(field::pattern())
                     }
                 })
                 .collect()
@@ -787,7 +808,7 @@ impl<'s> Evaluator<'s> {
         }
         self.scopes.push(scope);
         self.depth += 1;
-        let result = match node.child_by_field_name("body") {
+        let result = match node.child_by_field_id(field::body()) {
             Some(body) if body.kind() == "statement_block" => {
                 let mut result = Value::Unknown;
                 let mut cursor = body.walk();
@@ -926,8 +947,15 @@ impl<'s> Evaluator<'s> {
         };
         let entries = &mut self.model.schemas[schema.0].entries;
         // The keys of one object literal are already unique; only `addToSchema` can repeat a name.
-        if via_add_to_schema {
+        if via_add_to_schema && entries.iter().any(|e| e.name.text == name.text) {
             entries.retain(|e| e.name.text != name.text);
+            self.entry_positions.remove(&schema);
+        }
+        if let Some(positions) = self.entry_positions.get_mut(&schema) {
+            positions
+                .entry(name.text.clone())
+                .or_default()
+                .push(entries.len());
         }
         entries.push(SchemaEntry { name, def });
     }
@@ -1337,8 +1365,9 @@ impl<'s> Evaluator<'s> {
             text: to.text,
             span: to_span,
         };
+        let found = self.entry_position(schema, &from.text);
         let s = &self.model.schemas[schema.0];
-        let Some(position) = s.entries.iter().position(|e| e.name.text == from.text) else {
+        let Some(position) = found else {
             if s.entries_complete {
                 self.report_span(
                     from.span.clone(),
@@ -1364,6 +1393,17 @@ impl<'s> Evaluator<'s> {
                     .to_owned(),
             );
             return;
+        }
+        if let Some(positions) = self.entry_positions.get_mut(&schema) {
+            if let Some(old) = positions.get_mut(&from.text) {
+                old.retain(|&i| i != position);
+                if old.is_empty() {
+                    positions.remove(&from.text);
+                }
+            }
+            let new = positions.entry(to.text.clone()).or_default();
+            let at = new.partition_point(|&i| i < position);
+            new.insert(at, position);
         }
         let s = &mut self.model.schemas[schema.0];
         let entry = &mut s.entries[position];
@@ -1735,9 +1775,9 @@ impl<'s> Evaluator<'s> {
             return;
         }
         let Some(method) = expr
-            .child_by_field_name("function")
+            .child_by_field_id(field::function())
             .filter(|f| f.kind() == "member_expression")
-            .and_then(|f| f.child_by_field_name("property"))
+            .and_then(|f| f.child_by_field_id(field::property()))
         else {
             return;
         };

@@ -6,6 +6,7 @@
 
 pub mod dump;
 pub mod eval;
+pub mod field;
 pub mod model;
 pub mod source_map;
 pub mod text;

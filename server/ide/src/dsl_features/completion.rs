@@ -1,6 +1,7 @@
 //! Completion in the DSL. The cursor's context comes from the syntax tree (half-typed code is the
 //! normal case here); what to offer comes from the schema model and the catalog.
 
+use schemals_syntax::field;
 use schemals_syntax::model::AuthLevel;
 use std::path::Path;
 
@@ -92,12 +93,12 @@ fn string_around(node: Node<'_>, offset: usize) -> Option<Node<'_>> {
 
 /// The method name (one of [`KNOWN_METHODS`]) and receiver of a call `receiver.method(...)`.
 fn method_of<'t>(file: &ProjectFile, call: Node<'t>) -> Option<(&'static str, Node<'t>)> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field_id(field::function())?;
     if function.kind() != "member_expression" {
         return None;
     }
-    let property = function.child_by_field_name("property")?;
-    let object = function.child_by_field_name("object")?;
+    let property = function.child_by_field_id(field::property())?;
+    let object = function.child_by_field_id(field::object())?;
     // Only the methods completion cares about are named; others give `None`.
     let name = node_text(file, property);
     KNOWN_METHODS
@@ -573,16 +574,16 @@ impl<'a> Cx<'a, '_> {
     }
 
     fn first_parameter(&self, function: Node<'_>) -> Option<String> {
-        if let Some(p) = function.child_by_field_name("parameter") {
+        if let Some(p) = function.child_by_field_id(field::parameter()) {
             return Some(node_text(self.file, p).to_owned());
         }
-        let params = function.child_by_field_name("parameters")?;
+        let params = function.child_by_field_id(field::parameters())?;
         let mut cursor = params.walk();
         let first = params.named_children(&mut cursor).next()?;
         let ident = if first.kind() == "identifier" {
             first
         } else {
-            first.child_by_field_name("pattern")?
+            first.child_by_field_id(field::pattern())?
         };
         Some(node_text(self.file, ident).to_owned())
     }
@@ -610,8 +611,8 @@ impl<'a> Cx<'a, '_> {
     fn auth_level(&self, callback: Node<'_>) -> Option<AuthLevel> {
         let call = callback.parent()?.parent()?;
         let property = call
-            .child_by_field_name("function")?
-            .child_by_field_name("property")?;
+            .child_by_field_id(field::function())?
+            .child_by_field_id(field::property())?;
         let here = |auth: &Option<AuthRules>| {
             auth.as_ref().is_some_and(|a| {
                 Some(a.span.file) == self.file_id && a.span.range == property.byte_range()
@@ -651,9 +652,9 @@ impl<'a> Cx<'a, '_> {
         loop {
             match node.kind() {
                 "call_expression" => {
-                    let function = node.child_by_field_name("function")?;
-                    let object = function.child_by_field_name("object");
-                    let property = function.child_by_field_name("property");
+                    let function = node.child_by_field_id(field::function())?;
+                    let object = function.child_by_field_id(field::object());
+                    let property = function.child_by_field_id(field::property());
                     if let (Some(object), Some(property)) = (object, property)
                         && object.kind() == "identifier"
                         && node_text(self.file, object) == "a"
@@ -674,14 +675,14 @@ impl<'a> Cx<'a, '_> {
                     node = object?;
                 }
                 "member_expression" => {
-                    let property = node.child_by_field_name("property")?;
+                    let property = node.child_by_field_id(field::property())?;
                     if let Some(target) = self.name_use(property) {
                         return Some(match target {
                             UseTarget::Field(..) | UseTarget::UnknownField(_) => AuthLevel::Field,
                             _ => AuthLevel::Model,
                         });
                     }
-                    node = node.child_by_field_name("object")?;
+                    node = node.child_by_field_id(field::object())?;
                 }
                 _ => return None,
             }
@@ -719,12 +720,12 @@ impl<'a> Cx<'a, '_> {
         loop {
             match node.kind() {
                 "call_expression" => {
-                    let function = node.child_by_field_name("function")?;
+                    let function = node.child_by_field_id(field::function())?;
                     if function.kind() != "member_expression" {
                         return None;
                     }
-                    let property = function.child_by_field_name("property")?;
-                    let object = function.child_by_field_name("object")?;
+                    let property = function.child_by_field_id(field::property())?;
+                    let object = function.child_by_field_id(field::object())?;
                     if node_text(self.file, property) == "model"
                         && node_text(self.file, object) == "a"
                     {
@@ -742,7 +743,7 @@ impl<'a> Cx<'a, '_> {
                     node = function;
                 }
                 "member_expression" => {
-                    let property = node.child_by_field_name("property")?;
+                    let property = node.child_by_field_id(field::property())?;
                     match self.name_use(property) {
                         Some(
                             UseTarget::Model(id)
@@ -751,7 +752,7 @@ impl<'a> Cx<'a, '_> {
                         ) => {
                             return Some(*id);
                         }
-                        _ => node = node.child_by_field_name("object")?,
+                        _ => node = node.child_by_field_id(field::object())?,
                     }
                 }
                 _ => return None,

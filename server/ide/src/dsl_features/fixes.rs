@@ -9,6 +9,7 @@ mod arguments;
 use arguments::placeholder_did_you_mean;
 use schemals_catalog::ForeignKey;
 use schemals_syntax::Node;
+use schemals_syntax::field;
 use schemals_syntax::model::*;
 
 use super::navigation::chain_point;
@@ -405,14 +406,14 @@ fn append_to_callback(
         let called = function
             .parent()
             .and_then(|a| a.parent())
-            .and_then(|c| c.child_by_field_name("function"))
-            .and_then(|f| f.child_by_field_name("property"))
+            .and_then(|c| c.child_by_field_id(field::function()))
+            .and_then(|f| f.child_by_field_id(field::property()))
             .map(|p| node_text(file, p));
         if called != Some(method) {
             continue;
         }
         let Some(body) = function
-            .child_by_field_name("body")
+            .child_by_field_id(field::body())
             .filter(|b| b.kind() == "array")
         else {
             continue;
@@ -450,16 +451,16 @@ fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn first_param(file: &ProjectFile, function: Node<'_>) -> Option<String> {
-    if let Some(p) = function.child_by_field_name("parameter") {
+    if let Some(p) = function.child_by_field_id(field::parameter()) {
         return Some(node_text(file, p).to_owned());
     }
-    let params = function.child_by_field_name("parameters")?;
+    let params = function.child_by_field_id(field::parameters())?;
     let mut cursor = params.walk();
     let first = params.named_children(&mut cursor).next()?;
     let ident = if first.kind() == "identifier" {
         first
     } else {
-        first.child_by_field_name("pattern")?
+        first.child_by_field_id(field::pattern())?
     };
     Some(node_text(file, ident).to_owned())
 }
@@ -652,8 +653,8 @@ fn imports_a(analysis: &Analysis<'_>, path: &Path) -> bool {
         while let Some(n) = stack.pop() {
             if n.kind() == "import_specifier" {
                 let local = n
-                    .child_by_field_name("alias")
-                    .or(n.child_by_field_name("name"));
+                    .child_by_field_id(field::alias())
+                    .or(n.child_by_field_id(field::name()));
                 if local.is_some_and(|l| node_text(file, l) == "a") {
                     return true;
                 }
@@ -697,7 +698,7 @@ fn returns_argument_end(analysis: &Analysis<'_>, span: &Span) -> Option<usize> {
     let path = super::span_path(analysis, span);
     let (_, tree) = ts_file(analysis, path)?;
     let call = ancestor_of_kind(node_covering(tree, &span.range)?, &["call_expression"])?;
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.child_by_field_id(field::arguments())?;
     let mut cursor = args.walk();
     let first = args
         .named_children(&mut cursor)

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use schemals_syntax::Tree;
 use schemals_syntax::eval::Sources;
+use schemals_syntax::field;
 use schemals_syntax::model::*;
 
 use super::occurrences::{self, Occurrence, Role, Target};
@@ -220,8 +221,8 @@ pub(super) fn chain_point(
         loop {
             node = ancestor_of_kind(node.parent()?, &["call_expression"])?;
             let method = node
-                .child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("property"))
+                .child_by_field_id(field::function())
+                .and_then(|f| f.child_by_field_id(field::property()))
                 .map(|p| node_text(file, p));
             if method == Some("renameModels") {
                 return Some((path.clone(), node.end_byte(), quote_style(&file.text)));
@@ -275,7 +276,7 @@ fn imported_names(
         if statement.kind() != "import_statement" {
             continue;
         }
-        let Some(source) = statement.child_by_field_name("source") else {
+        let Some(source) = statement.child_by_field_id(field::source()) else {
             continue;
         };
         let spec = node_text(file, source).trim_matches(['"', '\'', '`']);
@@ -286,8 +287,8 @@ fn imported_names(
         while let Some(n) = stack.pop() {
             if n.kind() == "import_specifier" {
                 let local = n
-                    .child_by_field_name("alias")
-                    .or(n.child_by_field_name("name"));
+                    .child_by_field_id(field::alias())
+                    .or(n.child_by_field_id(field::name()));
                 if let Some(local) = local {
                     names.push(node_text(file, local).to_owned());
                 }
@@ -310,8 +311,8 @@ fn first_use(file: &ProjectFile, tree: &Tree, name: &str) -> Option<usize> {
         }
         if n.kind() == "identifier" && node_text(file, n) == name {
             let parent_ok = n.parent().is_some_and(|p| match p.kind() {
-                "member_expression" => p.child_by_field_name("object") == Some(n),
-                "variable_declarator" => p.child_by_field_name("value") == Some(n),
+                "member_expression" => p.child_by_field_id(field::object()) == Some(n),
+                "variable_declarator" => p.child_by_field_id(field::value()) == Some(n),
                 "arguments" | "array" => true,
                 _ => false,
             });

@@ -25,7 +25,6 @@ use super::{Backend, publish_project, snapshot};
 use crate::amplify::command::{self, Action, AmpxSettings, CommandLine};
 use crate::amplify::output::{self, Phase};
 use crate::amplify::process;
-use crate::host;
 
 pub const SANDBOX_START: &str = "schemals.sandbox.start";
 pub const SANDBOX_STOP: &str = "schemals.sandbox.stop";
@@ -269,34 +268,31 @@ async fn check_before_deploy(backend: &Backend, root: &Path, action: &Action) ->
     let r = root.to_path_buf();
     let errors = tokio::task::spawn_blocking(move || {
         let snapshot = snapshot(&state, &generation, &r);
-        host::analyse(
-            &snapshot.project,
-            &snapshot.model,
-            snapshot.catalog.as_deref(),
-        )
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| {
-            let position = snapshot
-                .project
-                .find(&d.path)
-                .map(|f| f.lines.line_col(&f.text, d.range.start))
-                .unwrap_or_default();
-            let path = d
-                .path
-                .strip_prefix(&r)
-                .unwrap_or(&d.path)
-                .display()
-                .to_string();
-            format!(
-                "{path}:{}:{}: {} [{}]",
-                position.line + 1,
-                position.character + 1,
-                d.message,
-                d.code
-            )
-        })
-        .collect::<Vec<_>>()
+        snapshot
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| {
+                let position = snapshot
+                    .project
+                    .find(&d.path)
+                    .map(|f| f.lines.line_col(&f.text, d.range.start))
+                    .unwrap_or_default();
+                let path = d
+                    .path
+                    .strip_prefix(&r)
+                    .unwrap_or(&d.path)
+                    .display()
+                    .to_string();
+                format!(
+                    "{path}:{}:{}: {} [{}]",
+                    position.line + 1,
+                    position.character + 1,
+                    d.message,
+                    d.code
+                )
+            })
+            .collect::<Vec<_>>()
     })
     .await
     .ok()?;

@@ -4,8 +4,9 @@
 //! Document changes are applied synchronously, before the handler's first `.await`, so a later
 //! request never sees a stale text. Analyses run on blocking threads over an immutable snapshot
 //! (files, schema model, catalog), so a panic in one feature answers that request with an error
-//! and the server keeps serving. Diagnostics are debounced and never wait for the database: the
-//! catalog loads in the background and analyses use whatever catalog is there at the time.
+//! and the server keeps serving. Diagnostics follow each change without a delay and never wait
+//! for the database: the catalog loads in the background and analyses use whatever catalog is
+//! there at the time.
 
 mod commands;
 mod convert;
@@ -21,7 +22,7 @@ use std::time::Duration;
 
 use schemals_catalog::live::{self, IntrospectOptions};
 use schemals_ide::features::{self, Analysis};
-use schemals_ide::{IndexedCatalog, LineIndex, Project, Severity};
+use schemals_ide::{AnalysisMemo, IndexedCatalog, LineIndex, Project, Severity};
 use schemals_syntax::Tree;
 use schemals_syntax::model::SchemaModel;
 use serde_json::Value;
@@ -33,9 +34,6 @@ use crate::host::{self, Overlays, ParseCache};
 
 /// Completion answers hold at most this many items (see `completion`).
 const COMPLETION_LIMIT: usize = 100;
-
-/// Time to wait after a change before analysing, so a burst of keystrokes is analysed once.
-const DEBOUNCE: Duration = Duration::from_millis(40);
 
 pub const COMMAND_REFRESH_CATALOG: &str = "schemals.refreshCatalog";
 
@@ -111,6 +109,8 @@ struct Snapshot {
     model: SchemaModel,
     catalog: Option<Arc<IndexedCatalog>>,
     generation: u64,
+    /// Analyses shared by the session's snapshots: an edit re-analyses only what it changed.
+    memo: Arc<AnalysisMemo>,
     /// Every check of the project, run once per snapshot: editors ask for code actions at each
     /// cursor move, and each asked for the whole analysis again.
     diagnostics: std::sync::OnceLock<Vec<schemals_ide::Diagnostic>>,
@@ -120,7 +120,12 @@ impl Snapshot {
     fn diagnostics(&self) -> &[schemals_ide::Diagnostic] {
         self.diagnostics.get_or_init(|| {
             let started = std::time::Instant::now();
-            let diagnostics = host::analyse(&self.project, &self.model, self.catalog.as_deref());
+            let diagnostics = host::analyse(
+                &self.project,
+                &self.model,
+                self.catalog.as_deref(),
+                &self.memo,
+            );
             tracing::debug!(
                 "snapshot {} analysed in {:?}",
                 self.generation,
@@ -148,6 +153,7 @@ struct State {
     /// Files whose last published diagnostics were not empty, by project root.
     published: HashMap<PathBuf, HashSet<PathBuf>>,
     snapshots: HashMap<PathBuf, Arc<Snapshot>>,
+    memo: Arc<AnalysisMemo>,
     settings: Settings,
     /// The last database problem reported, so the same failure is said once, not on every refresh.
     last_database_problem: Option<String>,
@@ -191,7 +197,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let current = generation.load(Ordering::SeqCst);
-    let (overlays, catalog, mut cache) = {
+    let (overlays, catalog, mut cache, memo) = {
         let mut guard = lock(state);
         if let Some(snapshot) = guard.snapshots.get(root)
             && snapshot.generation == current
@@ -202,6 +208,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
             overlays_of(&guard),
             guard.catalog.clone(),
             std::mem::take(&mut guard.cache),
+            guard.memo.clone(),
         )
     };
     let started = std::time::Instant::now();
@@ -212,6 +219,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         model,
         catalog,
         generation: current,
+        memo,
         diagnostics: std::sync::OnceLock::new(),
     });
     let mut guard = lock(state);
@@ -248,6 +256,7 @@ impl Backend {
                 catalog_state: CatalogState::None,
                 published: HashMap::new(),
                 snapshots: HashMap::new(),
+                memo: Arc::default(),
                 settings: Settings::default(),
                 last_database_problem: None,
                 watch: refresh::Watch::default(),
@@ -261,16 +270,15 @@ impl Backend {
         host::project_root_of(path).or_else(|| lock(&self.state).workspace_root.clone())
     }
 
-    /// Analyses the project of `root` after the debounce delay, unless a newer change came.
-    fn schedule(&self, root: PathBuf, delay: Duration) {
+    /// Analyses the project of `root` and publishes, unless a newer change came first. There is
+    /// no debounce delay: builds run one at a time, so the changes that arrive during a build are
+    /// analysed together by the next one, and a quiet keystroke is answered at once.
+    fn schedule(&self, root: PathBuf) {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let latest = self.generation.clone();
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
             if latest.load(Ordering::SeqCst) != generation {
                 return;
             }
@@ -737,7 +745,7 @@ impl LanguageServer for Backend {
             self.load_catalog(root);
         }
         if let Some(root) = self.root_for(&path) {
-            self.schedule(root, Duration::ZERO);
+            self.schedule(root);
         }
     }
 
@@ -769,7 +777,7 @@ impl LanguageServer for Backend {
         // Requests after this point must not use a snapshot of the old text.
         self.generation.fetch_add(1, Ordering::SeqCst);
         if let Some(root) = self.root_for(&path) {
-            self.schedule(root, DEBOUNCE);
+            self.schedule(root);
         }
     }
 
@@ -777,7 +785,7 @@ impl LanguageServer for Backend {
         if let Some(path) = convert::path_of(&params.text_document.uri)
             && let Some(root) = self.root_for(&path)
         {
-            self.schedule(root, DEBOUNCE);
+            self.schedule(root);
         }
     }
 
@@ -791,7 +799,7 @@ impl LanguageServer for Backend {
                 .publish_diagnostics(params.text_document.uri, Vec::new(), None)
                 .await;
             if let Some(root) = self.root_for(&path) {
-                self.schedule(root, DEBOUNCE);
+                self.schedule(root);
             }
         }
     }
@@ -807,7 +815,7 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
         let root = lock(&self.state).workspace_root.clone();
         if let Some(root) = root {
-            self.schedule(root, DEBOUNCE);
+            self.schedule(root);
         }
     }
 

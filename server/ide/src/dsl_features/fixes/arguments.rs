@@ -3,6 +3,7 @@
 
 use schemals_catalog::Engine;
 use schemals_syntax::Node;
+use schemals_syntax::field;
 use schemals_syntax::model::*;
 
 use super::super::{
@@ -163,12 +164,12 @@ fn argument_insertion(analysis: &Analysis<'_>, op: &Operation, argument: &str) -
     while let Some(n) = current {
         if n.kind() == "call_expression" {
             let method = n
-                .child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("property"))
+                .child_by_field_id(field::function())
+                .and_then(|f| f.child_by_field_id(field::property()))
                 .map(|p| node_text(file, p));
             if method == Some("arguments") {
                 let object = n
-                    .child_by_field_name("arguments")
+                    .child_by_field_id(field::arguments())
                     .and_then(|a| first_named(a))
                     .filter(|o| o.kind() == "object")?;
                 let at = object.start_byte() + 1;
@@ -203,8 +204,8 @@ fn in_arguments_call(file: &crate::ProjectFile, pair: Node<'_>) -> bool {
         .and_then(|o| o.parent())
         .filter(|a| a.kind() == "arguments")
         .and_then(|a| a.parent())
-        .and_then(|c| c.child_by_field_name("function"))
-        .and_then(|f| f.child_by_field_name("property"))
+        .and_then(|c| c.child_by_field_id(field::function()))
+        .and_then(|f| f.child_by_field_id(field::property()))
         .is_some_and(|p| node_text(file, p) == "arguments")
 }
 
@@ -340,7 +341,7 @@ pub(super) fn remove_argument(analysis: &Analysis<'_>, d: &Diagnostic) -> Vec<Co
         (_, Some(comma)) if comma.kind() == "," => comma.start_byte()..pair.end_byte(),
         _ => pair.byte_range(),
     };
-    let name = node_text(file, pair.child_by_field_name("key").unwrap_or(pair));
+    let name = node_text(file, pair.child_by_field_id(field::key()).unwrap_or(pair));
     vec![CodeAction {
         title: format!("Remove the unused argument {name}"),
         kind: "quickfix",

@@ -1,0 +1,112 @@
+//! The memo the language server keeps between snapshots gives the same diagnostics as checking
+//! from scratch, through edits of the SQL and a change of catalog.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use schemals_catalog::Catalog;
+use schemals_ide::{
+    AnalysisMemo, Diagnostic, IndexedCatalog, Project, ProjectFile, check_project,
+    check_project_memoized,
+};
+
+const GENERATED: &str = r#"import { a } from "@aws-amplify/data-schema";
+import { configure } from "@aws-amplify/data-schema/internals";
+import { secret } from "@aws-amplify/backend";
+
+export const schema = configure({
+    database: {
+        identifier: "ID1",
+        engine: "postgresql",
+        connectionUri: secret("SQL_CONNECTION_STRING")
+    }
+}).schema({
+    "notes": a.model({
+        "id": a.integer().required(),
+        "content": a.string()
+    }).identifier([
+        "id"
+    ])
+});
+"#;
+
+fn catalog(second_column: &str) -> IndexedCatalog {
+    let json = format!(
+        r#"{{"format": 1, "engine": "postgresql", "database": "app", "search_path": ["public"],
+  "tables": [{{"schema": "public", "name": "notes", "kind": "table", "primary_key": ["id"],
+    "columns": [
+      {{"name": "id", "ordinal": 1, "data_type": "integer", "udt_name": "int4", "nullable": false}},
+      {{"name": "{second_column}", "ordinal": 2, "data_type": "text", "udt_name": "text", "nullable": true}}]}}]}}"#
+    );
+    IndexedCatalog::new(Catalog::from_json(&json).expect("catalog"))
+}
+
+fn project(sql: &str) -> Project {
+    let root = PathBuf::from("/memo");
+    let resource = format!(
+        "import {{ a, defineData }} from '@aws-amplify/backend';\n\
+         import {{ schema as generated }} from './schema.sql';\n\
+         const schema = generated\n  .authorization((allow) => [allow.authenticated()])\n  .addToSchema({{\n\
+         \x20   first: a.query().returns(a.json()).handler(a.handler.inlineSql(\"{sql}\")),\n\
+         \x20   second: a.query().returns(a.json()).handler(a.handler.inlineSql(\"SELECT id FROM notes\")),\n\
+         \x20 }});\n\
+         export const data = defineData({{ schema }});\n"
+    );
+    let mut project = Project::new(root.clone());
+    let data = root.join("amplify/data");
+    for (name, text) in [
+        ("resource.ts", resource.as_str()),
+        ("schema.sql.ts", GENERATED),
+    ] {
+        project.add(ProjectFile::typescript(
+            data.join(name),
+            Arc::from(text),
+            None,
+        ));
+    }
+    project
+}
+
+/// The codes and message of the diagnostics of a memoized check, after asserting that checking
+/// from scratch finds exactly the same.
+fn memoized(sql: &str, catalog: &IndexedCatalog, memo: &AnalysisMemo) -> Vec<(String, String)> {
+    let project = project(sql);
+    let model = project.evaluate();
+    let found = check_project_memoized(&project, &model, Some(catalog), memo);
+    let fresh = check_project(&project, &model, Some(catalog));
+    assert_eq!(found, fresh, "memoized and fresh checks differ for {sql:?}");
+    found
+        .iter()
+        .filter(|d: &&Diagnostic| d.path.ends_with(Path::new("resource.ts")))
+        .map(|d| (d.code.to_owned(), d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn memoized_checks_follow_edits_and_catalog_changes() {
+    let memo = AnalysisMemo::default();
+    let with_content = catalog("content");
+    let unknown = |message: &str| vec![("sql-unknown-column".to_owned(), message.to_owned())];
+
+    assert_eq!(
+        memoized("SELECT id, content FROM notes", &with_content, &memo),
+        []
+    );
+    // The edited query is analysed again; the unchanged one comes from the memo.
+    assert_eq!(
+        memoized("SELECT id, contnt FROM notes", &with_content, &memo),
+        unknown("Column \"contnt\" does not exist in \"notes\"; did you mean \"content\"?")
+    );
+    // Back to the first text: the memo does not keep a stale answer for it.
+    assert_eq!(
+        memoized("SELECT id, content FROM notes", &with_content, &memo),
+        []
+    );
+    // Another catalog (the column renamed in the database): every query is analysed against it.
+    let renamed = catalog("body");
+    assert_eq!(
+        memoized("SELECT id, content FROM notes", &renamed, &memo),
+        unknown("Column \"content\" does not exist in \"notes\"")
+    );
+    assert_eq!(memoized("SELECT id, body FROM notes", &renamed, &memo), []);
+}
