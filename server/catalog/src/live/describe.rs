@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
-use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::postgres::PgConnectOptions;
 use sqlx::{
     Column as _, ConnectOptions as _, Connection as _, Executor as _, Statement as _, TypeInfo as _,
 };
@@ -109,13 +109,7 @@ async fn postgres(
     options: PgConnectOptions,
     statements: &[StatementToDescribe],
 ) -> Result<Vec<StatementDescription>, IntrospectError> {
-    let mut options = options.disable_statement_logging();
-    if options.get_application_name().is_none() {
-        options = options.application_name("schemals");
-    }
-    let mut connection = session
-        .run(Stage::Connecting, PgConnection::connect_with(&options))
-        .await?;
+    let mut connection = super::postgres::connect(session, options).await?;
     let begin = format!(
         "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = {}",
         timeout_millis(session.options.statement_timeout)

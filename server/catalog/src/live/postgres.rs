@@ -4,11 +4,16 @@
 //! `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY` with `SET LOCAL statement_timeout`, so nothing
 //! can be written, every part comes from one snapshot, and nothing outlives the transaction (safe
 //! behind a transaction-pooling proxy). Each SELECT answers one row: a part name and its JSON.
+//! `SET LOCAL jit = off` too: the catalog queries are estimated costly enough for JIT compilation,
+//! which takes longer than running them.
+//!
+//! A whole introspection is three round trips on a loopback address: startup (trust) or a few for
+//! authentication, the batch, and the closing Terminate. See [`connect`] for TLS.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgSslMode};
 use sqlx::{ConnectOptions as _, Connection as _, Row as _};
 
 use super::{IntrospectError, Session, Stage, close, timeout_millis};
@@ -31,14 +36,13 @@ pub(super) async fn introspect(
             .ok_or_else(|| session.unexpected(format_args!("no `{name}` part")))
     };
     let meta: Meta = parse(session, "meta", &take("meta")?)?;
-    let tables: Vec<RawTable> = parse(session, "tables", &take("tables")?)?;
+    let relations: Vec<RawRelation> = parse(session, "relations", &take("relations")?)?;
+    let columns: Vec<RawColumn> = parse(session, "columns", &take("columns")?)?;
+    let keys: Vec<RawKey> = parse(session, "keys", &take("keys")?)?;
     let enums: Vec<EnumType> = parse(session, "enums", &take("enums")?)?;
     let functions: Vec<RawFunction> = parse(session, "functions", &take("functions")?)?;
 
-    let tables = tables
-        .into_iter()
-        .map(|raw| raw.into_table(session))
-        .collect::<Result<Vec<_>, _>>()?;
+    let tables = assemble(session, relations, columns, keys)?;
     let functions = functions
         .into_iter()
         .map(|raw| raw.into_function(session))
@@ -68,19 +72,46 @@ pub(super) async fn fingerprint(
     Ok(format!("postgresql:{digest}"))
 }
 
+/// Opens a connection (application name `schemals` unless the URL names one; no statement logging).
+///
+/// `sslmode=allow` works as in libpq, plain text first and TLS if the server refuses that (sqlx
+/// alone would never try TLS). [`super::target`] chooses it on a loopback address or Unix socket
+/// when the URL and environment name no TLS setting: there, `prefer` would buy no protection for
+/// three more round trips (SSLRequest, TLS handshake). Both attempts share the connect timeout.
+pub(super) async fn connect(
+    session: &Session<'_>,
+    options: PgConnectOptions,
+) -> Result<PgConnection, IntrospectError> {
+    let mut options = options.disable_statement_logging();
+    if options.get_application_name().is_none() {
+        options = options.application_name("schemals");
+    }
+    if !matches!(options.get_ssl_mode(), PgSslMode::Allow) {
+        return session
+            .run(Stage::Connecting, PgConnection::connect_with(&options))
+            .await;
+    }
+    let plain = options.clone().ssl_mode(PgSslMode::Disable);
+    let attempts = async {
+        match PgConnection::connect_with(&plain).await {
+            // Refused by the server (e.g. a `hostssl`-only pg_hba.conf): again as `prefer`, whose
+            // error is the one to show if this fails too.
+            Err(sqlx::Error::Database(_)) => {
+                PgConnection::connect_with(&options.ssl_mode(PgSslMode::Prefer)).await
+            }
+            other => other,
+        }
+    };
+    session.run(Stage::Connecting, attempts).await
+}
+
 /// Connects, runs `sql` as one read-only batch, closes, and returns the `(part, body)` rows.
 async fn run(
     session: &Session<'_>,
     options: PgConnectOptions,
     sql: &str,
 ) -> Result<HashMap<String, String>, IntrospectError> {
-    let mut options = options.disable_statement_logging();
-    if options.get_application_name().is_none() {
-        options = options.application_name("schemals");
-    }
-    let mut connection = session
-        .run(Stage::Connecting, PgConnection::connect_with(&options))
-        .await?;
+    let mut connection = connect(session, options).await?;
     // The catalog queries need PostgreSQL 12 (pg_attribute.attgenerated).
     if let Some(version) = connection.server_version_num()
         && version < 120_000
@@ -102,6 +133,7 @@ async fn run(
     let batch = format!(
         "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\
          SET LOCAL statement_timeout = {};\n\
+         SET LOCAL jit = off;\n\
          {sql}\n\
          COMMIT;",
         timeout_millis(session.options.statement_timeout)
@@ -138,18 +170,17 @@ struct Meta {
 }
 
 #[derive(Deserialize)]
-struct RawTable {
+struct RawRelation {
+    id: u32,
     schema: String,
     name: String,
     kind: String,
     partition_of: Option<QualifiedName>,
-    columns: Vec<RawColumn>,
-    primary_key: Vec<String>,
-    foreign_keys: Vec<ForeignKey>,
 }
 
 #[derive(Deserialize)]
 struct RawColumn {
+    relation: u32,
     name: String,
     ordinal: i64,
     data_type: String,
@@ -162,6 +193,21 @@ struct RawColumn {
     character_maximum_length: Option<i64>,
 }
 
+/// A primary key (`p`) or foreign key (`f`); columns are attribute numbers.
+#[derive(Deserialize)]
+struct RawKey {
+    relation: u32,
+    kind: String,
+    name: String,
+    columns: Vec<i64>,
+    referenced_relation: Option<u32>,
+    referenced_schema: Option<String>,
+    referenced_table: Option<String>,
+    referenced_columns: Option<Vec<i64>>,
+    /// Only for a referenced table outside the `columns` part.
+    referenced_names: Option<Vec<String>>,
+}
+
 #[derive(Deserialize)]
 struct RawFunction {
     schema: String,
@@ -171,9 +217,18 @@ struct RawFunction {
     result: String,
 }
 
-impl RawTable {
-    fn into_table(self, session: &Session<'_>) -> Result<Table, IntrospectError> {
-        let kind = match self.kind.as_str() {
+/// Tables from the flat parts: columns and keys join their relation by oid, key columns are named
+/// from the columns read.
+fn assemble(
+    session: &Session<'_>,
+    relations: Vec<RawRelation>,
+    columns: Vec<RawColumn>,
+    keys: Vec<RawKey>,
+) -> Result<Vec<Table>, IntrospectError> {
+    let mut ids = Vec::with_capacity(relations.len());
+    let mut tables = Vec::with_capacity(relations.len());
+    for raw in relations {
+        let kind = match raw.kind.as_str() {
             "r" => TableKind::Table,
             "v" => TableKind::View,
             "m" => TableKind::MaterializedView,
@@ -181,32 +236,93 @@ impl RawTable {
             "p" => TableKind::PartitionedTable,
             other => return Err(session.unexpected(format_args!("relation kind `{other}`"))),
         };
-        let columns = self
-            .columns
-            .into_iter()
-            .map(|c| Column {
-                name: c.name,
-                ordinal: u32::try_from(c.ordinal).unwrap_or_default(),
-                data_type: c.data_type,
-                udt_name: c.udt_name,
-                nullable: c.nullable,
-                default: c.default,
-                type_schema: (c.udt_schema != "pg_catalog").then_some(c.udt_schema),
-                enum_values: c.enum_values.unwrap_or_default(),
-                character_maximum_length: c.character_maximum_length,
-                generated: c.generated,
-            })
-            .collect();
-        Ok(Table {
-            schema: self.schema,
-            name: self.name,
+        ids.push(raw.id);
+        tables.push(Table {
+            schema: raw.schema,
+            name: raw.name,
             kind,
-            columns,
-            primary_key: self.primary_key,
-            foreign_keys: self.foreign_keys,
-            partition_of: self.partition_of,
-        })
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            foreign_keys: Vec::new(),
+            partition_of: raw.partition_of,
+        });
     }
+    let index: HashMap<u32, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let position = |relation: u32| {
+        index
+            .get(&relation)
+            .copied()
+            .ok_or_else(|| session.unexpected(format_args!("relation {relation} not read")))
+    };
+    for c in columns {
+        let table = position(c.relation)?;
+        tables[table].columns.push(Column {
+            name: c.name,
+            ordinal: u32::try_from(c.ordinal).unwrap_or_default(),
+            data_type: c.data_type,
+            udt_name: c.udt_name,
+            nullable: c.nullable,
+            default: c.default,
+            type_schema: (c.udt_schema != "pg_catalog").then_some(c.udt_schema),
+            enum_values: c.enum_values.unwrap_or_default(),
+            character_maximum_length: c.character_maximum_length,
+            generated: c.generated,
+        });
+    }
+    let names = |table: usize, attnums: &[i64]| {
+        attnums
+            .iter()
+            .map(|&attnum| {
+                tables[table]
+                    .columns
+                    .iter()
+                    .find(|c| i64::from(c.ordinal) == attnum)
+                    .map(|c| c.name.clone())
+                    .ok_or_else(|| session.unexpected(format_args!("key column {attnum} not read")))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let mut primary_keys = Vec::new();
+    let mut foreign_keys = Vec::new();
+    for key in keys {
+        let table = position(key.relation)?;
+        let columns = names(table, &key.columns)?;
+        match key.kind.as_str() {
+            "p" => primary_keys.push((table, columns)),
+            "f" => {
+                let referenced_columns = match key.referenced_names {
+                    Some(names) => names,
+                    None => {
+                        let referenced = key
+                            .referenced_relation
+                            .ok_or_else(|| session.unexpected("foreign key without table"))?;
+                        names(
+                            position(referenced)?,
+                            key.referenced_columns.as_deref().unwrap_or_default(),
+                        )?
+                    }
+                };
+                foreign_keys.push((
+                    table,
+                    ForeignKey {
+                        name: key.name,
+                        columns,
+                        referenced_schema: key.referenced_schema.unwrap_or_default(),
+                        referenced_table: key.referenced_table.unwrap_or_default(),
+                        referenced_columns,
+                    },
+                ));
+            }
+            other => return Err(session.unexpected(format_args!("key kind `{other}`"))),
+        }
+    }
+    for (table, columns) in primary_keys {
+        tables[table].primary_key.extend(columns);
+    }
+    for (table, key) in foreign_keys {
+        tables[table].foreign_keys.push(key);
+    }
+    Ok(tables)
 }
 
 impl RawFunction {

@@ -1,10 +1,11 @@
 //! Database URLs: where a connection goes, printed without secrets.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::str::FromStr;
 
 use sqlx::mysql::MySqlConnectOptions;
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
 
 use super::IntrospectError;
 use crate::Engine;
@@ -97,6 +98,7 @@ pub(super) fn parse(
     match scheme.to_ascii_lowercase().as_str() {
         "postgres" | "postgresql" => {
             let options = PgConnectOptions::from_str(url).map_err(invalid)?;
+            let options = plain_first_if_local(url, options);
             let host = match options.get_socket() {
                 Some(socket) => socket.display().to_string(),
                 None => options.get_host().to_owned(),
@@ -142,6 +144,45 @@ pub(super) fn parse(
                 "{shown}; use postgres://, postgresql://, mysql:// or mariadb://"
             )))
         }
+    }
+}
+
+/// `sslmode=allow` (plain text first, TLS only if the server insists; see `postgres::connect`)
+/// instead of libpq's default `prefer` for a loopback address or a Unix socket, when neither the
+/// URL nor the environment says anything about TLS. Such traffic never leaves the machine, and
+/// `prefer` would cost three round trips. Any `sslmode` given is kept as it is.
+fn plain_first_if_local(url: &str, options: PgConnectOptions) -> PgConnectOptions {
+    const URL_KEYS: [&str; 9] = [
+        "sslmode",
+        "ssl-mode",
+        "sslrootcert",
+        "ssl-root-cert",
+        "ssl-ca",
+        "sslcert",
+        "ssl-cert",
+        "sslkey",
+        "ssl-key",
+    ];
+    const ENV_KEYS: [&str; 4] = ["PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY"];
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    let query = query.split_once('#').map_or(query, |(query, _)| query);
+    let chosen = query.split('&').any(|pair| {
+        let key = pair.split_once('=').map_or(pair, |(key, _)| key);
+        URL_KEYS.contains(&percent_decode(key).as_str())
+    }) || ENV_KEYS.iter().any(|key| std::env::var_os(key).is_some());
+    let host = options.get_host();
+    let local = options.get_socket().is_some()
+        || host.starts_with('/')
+        || host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback());
+    if local && !chosen && matches!(options.get_ssl_mode(), PgSslMode::Prefer) {
+        options.ssl_mode(PgSslMode::Allow)
+    } else {
+        options
     }
 }
 
@@ -304,6 +345,47 @@ mod tests {
             err.to_string(),
             "cannot use the database URL: it is not a valid URL (invalid port number)"
         );
+    }
+
+    #[test]
+    fn loopback_without_sslmode_tries_plain_text_first() {
+        let mode = |url: &str| match parse(url, &Scrubber::new(url)) {
+            Ok((_, ConnectOptions::Postgres(options))) => options.get_ssl_mode(),
+            _ => panic!("{url} did not parse"),
+        };
+        if ["PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY"]
+            .iter()
+            .any(|key| std::env::var_os(key).is_some())
+        {
+            return; // The environment chooses.
+        }
+        for url in [
+            "postgres://u@127.0.0.1:5432/db",
+            "postgres://u@127.9.0.1/db",
+            "postgres://u@localhost/db",
+            "postgres://u@[::1]:5432/db",
+            "postgres://u@%2Fvar%2Frun%2Fpostgresql/db",
+            "postgres:///db?host=/tmp",
+        ] {
+            assert!(matches!(mode(url), PgSslMode::Allow), "{url}");
+        }
+        for url in [
+            "postgres://u@127.0.0.1/db?sslmode=prefer",
+            "postgres://u@localhost/db?ssl-mode=prefer",
+            "postgres://u@127.0.0.1/db?sslrootcert=/ca.pem",
+            "postgres://u@db.example.com/db",
+            "postgres://u@10.0.0.5/db",
+        ] {
+            assert!(matches!(mode(url), PgSslMode::Prefer), "{url}");
+        }
+        assert!(matches!(
+            mode("postgres://u@127.0.0.1/db?sslmode=require"),
+            PgSslMode::Require
+        ));
+        assert!(matches!(
+            mode("postgres://u@127.0.0.1/db?sslmode=disable"),
+            PgSslMode::Disable
+        ));
     }
 
     #[test]
