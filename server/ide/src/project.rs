@@ -9,6 +9,8 @@ use schemals_syntax::Tree;
 use schemals_syntax::eval::{Sources, normalize_path};
 use schemals_syntax::field;
 use schemals_syntax::model::{FileId, Handler, SchemaModel, TypeDef};
+
+use crate::AnalysisMemo;
 use schemals_syntax::text::LineIndex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,8 +186,13 @@ impl Project {
 
     /// Evaluates every TypeScript file of the snapshot as a root.
     pub fn evaluate(&self) -> SchemaModel {
+        self.evaluate_memoized(&AnalysisMemo::default())
+    }
+
+    /// [`Project::evaluate`], reusing what `memo` kept of an earlier evaluation that still applies.
+    pub fn evaluate_memoized(&self, memo: &AnalysisMemo) -> SchemaModel {
         let roots: Vec<FileId> = (0..self.files.len() as u32).map(FileId).collect();
-        schemals_syntax::eval::evaluate(self, &roots)
+        schemals_syntax::eval::evaluate_memoized(self, &roots, memo.evaluation())
     }
 }
 

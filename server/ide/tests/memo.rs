@@ -1,5 +1,5 @@
-//! The memo the language server keeps between snapshots gives the same diagnostics as checking
-//! from scratch, through edits of the SQL and a change of catalog.
+//! The memo the language server keeps between snapshots gives the same model and diagnostics as
+//! evaluating and checking from scratch, through edits of either file and a change of catalog.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use schemals_ide::{
     AnalysisMemo, Diagnostic, IndexedCatalog, Project, ProjectFile, check_project,
     check_project_memoized,
 };
+use schemals_syntax::dump::dump;
 
 const GENERATED: &str = r#"import { a } from "@aws-amplify/data-schema";
 import { configure } from "@aws-amplify/data-schema/internals";
@@ -42,6 +43,10 @@ fn catalog(second_column: &str) -> IndexedCatalog {
 }
 
 fn project(sql: &str) -> Project {
+    project_with(sql, GENERATED)
+}
+
+fn project_with(sql: &str, generated: &str) -> Project {
     let root = PathBuf::from("/memo");
     let resource = format!(
         "import {{ a, defineData }} from '@aws-amplify/backend';\n\
@@ -56,7 +61,7 @@ fn project(sql: &str) -> Project {
     let data = root.join("amplify/data");
     for (name, text) in [
         ("resource.ts", resource.as_str()),
-        ("schema.sql.ts", GENERATED),
+        ("schema.sql.ts", generated),
     ] {
         project.add(ProjectFile::typescript(
             data.join(name),
@@ -71,7 +76,7 @@ fn project(sql: &str) -> Project {
 /// from scratch finds exactly the same.
 fn memoized(sql: &str, catalog: &IndexedCatalog, memo: &AnalysisMemo) -> Vec<(String, String)> {
     let project = project(sql);
-    let model = project.evaluate();
+    let model = project.evaluate_memoized(memo);
     let found = check_project_memoized(&project, &model, Some(catalog), memo);
     let fresh = check_project(&project, &model, Some(catalog));
     assert_eq!(found, fresh, "memoized and fresh checks differ for {sql:?}");
@@ -109,4 +114,30 @@ fn memoized_checks_follow_edits_and_catalog_changes() {
         unknown("Column \"content\" does not exist in \"notes\"")
     );
     assert_eq!(memoized("SELECT id, body FROM notes", &renamed, &memo), []);
+}
+
+#[test]
+fn memoized_evaluation_follows_edits_of_either_file() {
+    let memo = AnalysisMemo::default();
+    let same_model = |project: &Project| {
+        let memoized = dump(&project.evaluate_memoized(&memo));
+        let fresh = dump(&project.evaluate());
+        assert_eq!(memoized, fresh);
+        memoized
+    };
+    let first = same_model(&project("SELECT id FROM notes"));
+    // An edit of resource.ts: the generated file's state is reused.
+    let edited = same_model(&project("SELECT id, content FROM notes"));
+    assert_ne!(first, edited);
+    assert!(edited.contains("SELECT id, content FROM notes"), "{edited}");
+    // An edit of the generated file: evaluated again, its new field is in the model.
+    let with_title = GENERATED.replace(
+        "\"content\": a.string()",
+        "\"content\": a.string(),\n        \"title\": a.string()",
+    );
+    let widened = same_model(&project_with("SELECT id FROM notes", &with_title));
+    assert!(widened.contains("title"), "{widened}");
+    assert!(!first.contains("title"), "{first}");
+    // And back: the model is the first one again, not the last kept.
+    assert_eq!(same_model(&project("SELECT id FROM notes")), first);
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use schemals_catalog::Catalog;
 use schemals_catalog::live::{self, IntrospectOptions};
-use schemals_ide::{Diagnostic, IndexedCatalog, LineIndex, Severity};
+use schemals_ide::{AnalysisMemo, Diagnostic, IndexedCatalog, LineIndex, Severity};
 
 use crate::host::{self, Overlays, ParseCache};
 
@@ -136,7 +136,12 @@ pub fn check(args: &[String]) -> ExitCode {
         (target.clone(), None)
     };
     let mut cache = ParseCache::default();
-    let (project, model) = host::load_project(&root, &Overlays::new(), &mut cache);
+    let (project, model) = host::load_project(
+        &root,
+        &Overlays::new(),
+        &mut cache,
+        &AnalysisMemo::default(),
+    );
     if project.files().is_empty() {
         eprintln!(
             "schemals: no schema files found under {} (looked for amplify/**/*.ts)",
@@ -162,12 +167,8 @@ pub fn check(args: &[String]) -> ExitCode {
         }
     };
     let indexed = catalog.map(IndexedCatalog::new);
-    let mut diagnostics = host::analyse(
-        &project,
-        &model,
-        indexed.as_ref(),
-        &schemals_ide::AnalysisMemo::default(),
-    );
+    let mut diagnostics =
+        host::analyse(&project, &model, indexed.as_ref(), &AnalysisMemo::default());
     if let Some(file) = &only_file {
         diagnostics.retain(|d| &d.path == file);
     }
@@ -343,7 +344,12 @@ pub fn introspect(args: &[String]) -> ExitCode {
     };
     let root = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let mut cache = ParseCache::default();
-    let (project, model) = host::load_project(&root, &Overlays::new(), &mut cache);
+    let (project, model) = host::load_project(
+        &root,
+        &Overlays::new(),
+        &mut cache,
+        &AnalysisMemo::default(),
+    );
     let hints = host::database_hints(&project, &model);
     let (url, source) = match &options.database_url {
         Some(url) => (url.clone(), "--database-url".to_owned()),
@@ -434,7 +440,12 @@ pub fn dump_model(args: &[String]) -> ExitCode {
         .first()
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
     let mut cache = ParseCache::default();
-    let (project, model) = host::load_project(&root, &Overlays::new(), &mut cache);
+    let (project, model) = host::load_project(
+        &root,
+        &Overlays::new(),
+        &mut cache,
+        &AnalysisMemo::default(),
+    );
     let mut out = String::new();
     for file in project.files() {
         out.push_str(&format!("file {}\n", file.path.display()));
@@ -462,7 +473,12 @@ pub fn generate(args: &[String]) -> ExitCode {
     };
     let root = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let mut cache = ParseCache::default();
-    let (project, model) = host::load_project(&root, &Overlays::new(), &mut cache);
+    let (project, model) = host::load_project(
+        &root,
+        &Overlays::new(),
+        &mut cache,
+        &AnalysisMemo::default(),
+    );
     let hints = host::database_hints(&project, &model);
     let Some((url, source)) = database_url(&root, &options, &hints) else {
         return usage_error(&no_database_message(&hints));

@@ -28,6 +28,17 @@ pub trait Sources {
 
 /// Evaluates `roots` (and whatever they import) and returns the model they build.
 pub fn evaluate(sources: &dyn Sources, roots: &[FileId]) -> SchemaModel {
+    evaluate_memoized(sources, roots, &EvalMemo::default())
+}
+
+/// [`evaluate`], starting from the state `memo` kept of an earlier evaluation where it still
+/// applies, and keeping the state of this one for the next.
+///
+/// What is kept is the state right after the first module evaluated on a blank model, when that
+/// module imports no project file (the generated `schema.sql.ts` imported by `resource.ts`): its
+/// result depends on nothing but its own text, so an edit elsewhere does not evaluate its
+/// thousands of models again.
+pub fn evaluate_memoized(sources: &dyn Sources, roots: &[FileId], memo: &EvalMemo) -> SchemaModel {
     let mut evaluator = Evaluator {
         sources,
         model: SchemaModel::default(),
@@ -36,11 +47,42 @@ pub fn evaluate(sources: &dyn Sources, roots: &[FileId]) -> SchemaModel {
         file: FileId(0),
         depth: 0,
         entry_positions: HashMap::new(),
+        memo: Some(memo),
     };
     for &root in roots {
         evaluator.module(root);
     }
     evaluator.model
+}
+
+/// The state of an evaluation after its first module, kept for the next (see
+/// [`evaluate_memoized`]). One per project.
+#[derive(Default)]
+pub struct EvalMemo {
+    kept: std::sync::Mutex<Option<Kept>>,
+}
+
+impl std::fmt::Debug for EvalMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvalMemo").finish_non_exhaustive()
+    }
+}
+
+/// Everything the evaluation of a module that imports no project file depends on, and its result.
+struct Kept {
+    file: FileId,
+    path: PathBuf,
+    text: String,
+    depth: usize,
+    model: SchemaModel,
+    exports: Exports<'static>,
+}
+
+impl EvalMemo {
+    fn kept(&self) -> std::sync::MutexGuard<'_, Option<Kept>> {
+        // Replaced whole: a poisoned lock still holds consistent data.
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// Nesting beyond this evaluates to unknown, so deeply nested input cannot overflow the stack.
@@ -86,6 +128,56 @@ enum Value<'t> {
     FieldOf(ModelId, usize),
 }
 
+impl Value<'_> {
+    /// The same value detached from the syntax trees, or `None` if it holds code (a closure).
+    fn without_code(&self) -> Option<Value<'static>> {
+        Some(match self {
+            Value::Closure { .. } => return None,
+            Value::Array(items, complete) => Value::Array(
+                items
+                    .iter()
+                    .map(Value::without_code)
+                    .collect::<Option<_>>()?,
+                *complete,
+            ),
+            Value::Object(entries, complete) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| Some((k.clone(), v.without_code()?)))
+                    .collect::<Option<_>>()?,
+                *complete,
+            ),
+            Value::Unknown => Value::Unknown,
+            Value::A => Value::A,
+            Value::AHandler => Value::AHandler,
+            Value::Configure => Value::Configure,
+            Value::Secret => Value::Secret,
+            Value::AmplifyReader => Value::AmplifyReader,
+            Value::Str { text, span } => Value::Str {
+                text: text.clone(),
+                span: span.clone(),
+            },
+            Value::DbConfig(db) => Value::DbConfig(db.clone()),
+            Value::Secretref(name) => Value::Secretref(name.clone()),
+            Value::Schema(id) => Value::Schema(*id),
+            Value::Combined => Value::Combined,
+            Value::Model(id) => Value::Model(*id),
+            Value::Field(field, modifier) => Value::Field(field.clone(), *modifier),
+            Value::CustomType(t) => Value::CustomType(t.clone()),
+            Value::Enum(e) => Value::Enum(e.clone()),
+            Value::Operation(op) => Value::Operation(op.clone()),
+            Value::Ai => Value::Ai,
+            Value::Handler(h) => Value::Handler(h.clone()),
+            Value::Allow(level) => Value::Allow(*level),
+            Value::Rule(rule) => Value::Rule(rule.clone()),
+            Value::Models(id) => Value::Models(*id),
+            Value::ModelOf(id) => Value::ModelOf(*id),
+            Value::FieldsOf(id) => Value::FieldsOf(*id),
+            Value::FieldOf(id, i) => Value::FieldOf(*id, *i),
+        })
+    }
+}
+
 type Exports<'t> = HashMap<String, Value<'t>>;
 
 enum ModuleState<'t> {
@@ -109,6 +201,7 @@ struct Evaluator<'s> {
     /// `models.X` and renames look names up thousands of times in a large schema. Kept in step
     /// with the two places that change entries, `add_entry` and `rename`.
     entry_positions: HashMap<SchemaId, HashMap<String, Vec<usize>>>,
+    memo: Option<&'s EvalMemo>,
 }
 
 fn is_amplify_package(specifier: &str) -> bool {
@@ -130,6 +223,88 @@ impl<'s> Evaluator<'s> {
         let Some(tree) = self.sources.tree(file) else {
             return Exports::new();
         };
+        // On a blank model, a module that imports no project file evaluates the same as last
+        // time if its text has not changed.
+        let memoizable =
+            self.memo.is_some() && self.model_is_blank() && !self.imports_project_file(file, tree);
+        if memoizable && let Some(exports) = self.restore(file) {
+            return exports;
+        }
+        let exports = self.evaluate_module(file, tree);
+        if memoizable {
+            self.keep(file, &exports);
+        }
+        exports
+    }
+
+    fn model_is_blank(&self) -> bool {
+        let m = &self.model;
+        m.schemas.is_empty()
+            && m.models.is_empty()
+            && m.combines.is_empty()
+            && m.diagnostics.is_empty()
+            && m.name_uses.is_empty()
+            && m.models_callbacks.is_empty()
+    }
+
+    /// Whether a top-level import or re-export of `file` names a file of the project.
+    fn imports_project_file(&self, file: FileId, tree: &Tree) -> bool {
+        let root = tree.root_node();
+        let text = self.sources.text(file);
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor).any(|statement| {
+            matches!(statement.kind(), "import_statement" | "export_statement")
+                && statement
+                    .child_by_field_id(field::source())
+                    .and_then(|source| text.get(source.byte_range()))
+                    .map(string_literal_text)
+                    .is_some_and(|spec| {
+                        spec.starts_with('.') && self.sources.resolve_import(file, &spec).is_some()
+                    })
+        })
+    }
+
+    /// The kept state of `file`'s evaluation, if it was evaluated from the same text, path and
+    /// depth: the model and the module's exports take those values.
+    fn restore(&mut self, file: FileId) -> Option<Exports<'s>> {
+        let memo = self.memo?;
+        let kept = memo.kept();
+        let kept = kept.as_ref().filter(|k| {
+            k.file == file
+                && k.depth == self.depth
+                && k.path == self.sources.path(file)
+                && k.text == self.sources.text(file)
+        })?;
+        self.model = kept.model.clone();
+        self.entry_positions.clear();
+        let exports: Exports<'s> = kept.exports.clone();
+        self.modules
+            .insert(file, ModuleState::Done(exports.clone()));
+        Some(exports)
+    }
+
+    /// Keeps the state after evaluating `file` on a blank model, unless its exports hold code
+    /// (a function is a node of this evaluation's trees).
+    fn keep(&self, file: FileId, exports: &Exports<'s>) {
+        let Some(memo) = self.memo else { return };
+        let Some(exports) = exports
+            .iter()
+            .map(|(name, value)| Some((name.clone(), value.without_code()?)))
+            .collect::<Option<Exports<'static>>>()
+        else {
+            return;
+        };
+        *memo.kept() = Some(Kept {
+            file,
+            path: self.sources.path(file).to_path_buf(),
+            text: self.sources.text(file).to_owned(),
+            depth: self.depth,
+            model: self.model.clone(),
+            exports,
+        });
+    }
+
+    fn evaluate_module(&mut self, file: FileId, tree: &'s Tree) -> Exports<'s> {
         self.modules.insert(file, ModuleState::InProgress);
         let saved_file = std::mem::replace(&mut self.file, file);
         let saved_scopes = std::mem::take(&mut self.scopes);

@@ -35,7 +35,7 @@ pub struct SchemaId(pub usize);
 pub struct ModelId(pub usize);
 
 /// Everything the project's schema files build.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SchemaModel {
     pub schemas: Vec<Schema>,
     pub models: Vec<Model>,
@@ -118,7 +118,7 @@ pub struct SqlDatabase {
     pub identifier: Option<Name>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Schema {
     /// Where the schema is built: the `schema` of `a.schema(...)` or `configure(...).schema(...)`.
     pub span: Span,

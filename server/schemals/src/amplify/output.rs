@@ -648,7 +648,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/announcement");
         let root = root.canonicalize().expect("examples/announcement");
         let mut cache = crate::host::ParseCache::default();
-        crate::host::load_project(&root, &Default::default(), &mut cache)
+        crate::host::load_project(&root, &Default::default(), &mut cache, &Default::default())
     }
 
     /// (file name, marked text) of each diagnostic of `output`.

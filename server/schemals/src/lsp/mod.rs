@@ -212,7 +212,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         )
     };
     let started = std::time::Instant::now();
-    let (project, model) = host::load_project(root, &overlays, &mut cache);
+    let (project, model) = host::load_project(root, &overlays, &mut cache, &memo);
     tracing::debug!("snapshot {current} built in {:?}", started.elapsed());
     let snapshot = Arc::new(Snapshot {
         project,
