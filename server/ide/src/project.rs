@@ -184,6 +184,16 @@ impl Project {
         self.sql_files.get(path).and_then(Option::as_ref)
     }
 
+    /// Whether `other` has the same TypeScript files, in the same order and with the same text:
+    /// its schema model is then this project's too.
+    pub fn same_typescript_as(&self, other: &Project) -> bool {
+        self.files.len() == other.files.len()
+            && self.too_large == other.too_large
+            && self.files.iter().zip(&other.files).all(|(a, b)| {
+                a.path == b.path && (Arc::ptr_eq(&a.text, &b.text) || a.text == b.text)
+            })
+    }
+
     /// Evaluates every TypeScript file of the snapshot as a root.
     pub fn evaluate(&self) -> SchemaModel {
         self.evaluate_memoized(&AnalysisMemo::default())

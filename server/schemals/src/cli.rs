@@ -141,6 +141,7 @@ pub fn check(args: &[String]) -> ExitCode {
         &Overlays::new(),
         &mut cache,
         &AnalysisMemo::default(),
+        None,
     );
     if project.files().is_empty() {
         eprintln!(
@@ -349,6 +350,7 @@ pub fn introspect(args: &[String]) -> ExitCode {
         &Overlays::new(),
         &mut cache,
         &AnalysisMemo::default(),
+        None,
     );
     let hints = host::database_hints(&project, &model);
     let (url, source) = match &options.database_url {
@@ -445,6 +447,7 @@ pub fn dump_model(args: &[String]) -> ExitCode {
         &Overlays::new(),
         &mut cache,
         &AnalysisMemo::default(),
+        None,
     );
     let mut out = String::new();
     for file in project.files() {
@@ -478,6 +481,7 @@ pub fn generate(args: &[String]) -> ExitCode {
         &Overlays::new(),
         &mut cache,
         &AnalysisMemo::default(),
+        None,
     );
     let hints = host::database_hints(&project, &model);
     let Some((url, source)) = database_url(&root, &options, &hints) else {

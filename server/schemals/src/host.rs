@@ -215,6 +215,11 @@ impl ParseCache {
         }
     }
 
+    /// The file of `path` as last parsed.
+    pub fn parsed(&self, path: &Path) -> Option<&ProjectFile> {
+        self.files.get(path)
+    }
+
     /// Stores a file parsed elsewhere (the language server parses open documents incrementally).
     pub fn put(&mut self, file: ProjectFile) {
         self.files.insert(file.path.clone(), file);
@@ -227,13 +232,15 @@ impl ParseCache {
 }
 
 /// Builds the project snapshot of `root`: its schema files, the files they import, and the SQL
-/// files they reference.
+/// files they reference. The schema model of `previous` is reused when its TypeScript files are
+/// the same (only the catalog or a `.sql` file changed).
 pub fn load_project(
     root: &Path,
     overlays: &Overlays,
     cache: &mut ParseCache,
     memo: &AnalysisMemo,
-) -> (Project, SchemaModel) {
+    previous: Option<(&Project, &Arc<SchemaModel>)>,
+) -> (Project, Arc<SchemaModel>) {
     let mut project = Project::new(root.to_path_buf());
     let mut paths = discover_schema_files(root);
     for path in overlays.keys() {
@@ -248,7 +255,9 @@ pub fn load_project(
             (path, text)
         })
         .collect();
+    let started = std::time::Instant::now();
     cache.parse_in_parallel(&texts);
+    tracing::debug!("parsed in {:?}", started.elapsed());
     for (path, text) in texts {
         add_text(&mut project, cache, &path, text);
     }
@@ -268,7 +277,12 @@ pub fn load_project(
             break;
         }
     }
-    let model = project.evaluate_memoized(memo);
+    let started = std::time::Instant::now();
+    let model = match previous {
+        Some((old, model)) if project.same_typescript_as(old) => model.clone(),
+        _ => Arc::new(project.evaluate_memoized(memo)),
+    };
+    tracing::debug!("evaluated in {:?}", started.elapsed());
     let mut too_large = Vec::new();
     project.load_sql_references(&model, |path| match read_file(path, overlays)? {
         FileText::Text(text) => Some(text.to_string()),
@@ -337,6 +351,21 @@ pub fn database_hints(project: &Project, model: &SchemaModel) -> DatabaseHints {
             {
                 hints.generated_dirs.push(dir.to_path_buf());
             }
+        }
+    }
+    hints
+}
+
+/// The hints the file names alone give, before any file is parsed: the generated schemas are the
+/// `*.sql.ts` files. A guess that [`database_hints`] confirms or corrects once the model is built.
+pub fn hints_from_file_names(root: &Path) -> DatabaseHints {
+    let mut hints = DatabaseHints::default();
+    for path in discover_schema_files(root) {
+        if path.to_string_lossy().ends_with(".sql.ts")
+            && let Some(dir) = path.parent()
+            && !hints.generated_dirs.iter().any(|d| d == dir)
+        {
+            hints.generated_dirs.push(dir.to_path_buf());
         }
     }
     hints

@@ -644,11 +644,17 @@ mod tests {
 
     /// The announcement example: a renamed SQL model, a connection secret, unique and shared
     /// field names.
-    fn announcement() -> (Project, SchemaModel) {
+    fn announcement() -> (Project, std::sync::Arc<SchemaModel>) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/announcement");
         let root = root.canonicalize().expect("examples/announcement");
         let mut cache = crate::host::ParseCache::default();
-        crate::host::load_project(&root, &Default::default(), &mut cache, &Default::default())
+        crate::host::load_project(
+            &root,
+            &Default::default(),
+            &mut cache,
+            &Default::default(),
+            None,
+        )
     }
 
     /// (file name, marked text) of each diagnostic of `output`.

@@ -106,7 +106,7 @@ struct Settings {
 /// An immutable view of one project at one moment: what every request and analysis reads.
 struct Snapshot {
     project: Project,
-    model: SchemaModel,
+    model: Arc<SchemaModel>,
     catalog: Option<Arc<IndexedCatalog>>,
     generation: u64,
     /// Analyses shared by the session's snapshots: an edit re-analyses only what it changed.
@@ -197,7 +197,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let current = generation.load(Ordering::SeqCst);
-    let (overlays, catalog, mut cache, memo) = {
+    let (overlays, catalog, mut cache, memo, previous) = {
         let mut guard = lock(state);
         if let Some(snapshot) = guard.snapshots.get(root)
             && snapshot.generation == current
@@ -209,10 +209,18 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
             guard.catalog.clone(),
             std::mem::take(&mut guard.cache),
             guard.memo.clone(),
+            guard.snapshots.get(root).cloned(),
         )
     };
     let started = std::time::Instant::now();
-    let (project, model) = host::load_project(root, &overlays, &mut cache, &memo);
+    let (project, model) = host::load_project(
+        root,
+        &overlays,
+        &mut cache,
+        &memo,
+        previous.as_deref().map(|p| (&p.project, &p.model)),
+    );
+    drop(previous);
     tracing::debug!("snapshot {current} built in {:?}", started.elapsed());
     let snapshot = Arc::new(Snapshot {
         project,
@@ -369,12 +377,66 @@ fn apply_settings(state: &Mutex<State>, value: &Value) {
     commands::apply_settings(section);
 }
 
+/// Where the catalog snapshot of `root` is, as the settings and the file names tell before any
+/// file is parsed (the build confirms it, see `load_catalog`).
+fn guessed_snapshot_path(state: &Mutex<State>, root: &Path) -> PathBuf {
+    let configured = lock(state).settings.catalog_path.clone();
+    configured
+        .map(|p| if p.is_absolute() { p } else { root.join(p) })
+        .unwrap_or_else(|| host::default_snapshot_path(root, &host::hints_from_file_names(root)))
+}
+
+/// Installs the snapshot at `path` unless it is the catalog already; a read failure is returned
+/// for the caller to report once the place is confirmed.
+fn install_guessed_snapshot(
+    state: &Mutex<State>,
+    generation: &AtomicU64,
+    path: &Path,
+) -> Option<String> {
+    let cached = CatalogState::Cached {
+        path: path.to_path_buf(),
+    };
+    if lock(state).catalog_state == cached {
+        return None;
+    }
+    match host::read_snapshot(path) {
+        Ok(Some(catalog)) => {
+            let mut guard = lock(state);
+            guard.catalog = Some(Arc::new(IndexedCatalog::new(catalog)));
+            guard.catalog_state = cached;
+            generation.fetch_add(1, Ordering::SeqCst);
+            None
+        }
+        Ok(None) => None,
+        Err(e) => Some(e),
+    }
+}
+
+/// What the first diagnostics need, started as soon as the workspace is known and before the
+/// client answers `workspace/configuration`: the snapshot where the files suggest it, and the
+/// project parsed and evaluated (the document opened meanwhile finds the work done).
+fn warm_up(state: &Mutex<State>, generation: &AtomicU64, root: &Path) {
+    let path = guessed_snapshot_path(state, root);
+    // A failure is reported by `load_catalog`, which reads it again.
+    let _ = install_guessed_snapshot(state, generation, &path);
+    snapshot(state, generation, root);
+}
+
 async fn load_catalog(
     state: Arc<Mutex<State>>,
     generation: Arc<AtomicU64>,
     client: Client,
     root: PathBuf,
 ) {
+    // The snapshot where the files suggest it is read before the first build, so the first
+    // diagnostics already have the catalog; the build then confirms the place (see below).
+    let guessed_path = guessed_snapshot_path(&state, &root);
+    let guess_failure = {
+        let (s, g, path) = (state.clone(), generation.clone(), guessed_path.clone());
+        tokio::task::spawn_blocking(move || install_guessed_snapshot(&s, &g, &path))
+            .await
+            .unwrap_or_default()
+    };
     let (hints, settings_url, settings_snapshot) = {
         let s = state.clone();
         let g = generation.clone();
@@ -409,7 +471,29 @@ async fn load_catalog(
     let snapshot_path = settings_snapshot
         .map(|p| if p.is_absolute() { p } else { root.join(p) })
         .unwrap_or_else(|| host::default_snapshot_path(&root, &hints));
-    match host::read_snapshot(&snapshot_path) {
+    let read = if snapshot_path == guessed_path {
+        // Already installed when it was read; only a failure is still to be said.
+        guess_failure.map_or(Ok(None), Err)
+    } else {
+        // The guess was wrong: whatever it installed goes.
+        let installed_guess = {
+            let mut guard = lock(&state);
+            let installed = guard.catalog_state
+                == (CatalogState::Cached {
+                    path: guessed_path.clone(),
+                });
+            if installed {
+                guard.catalog = None;
+                guard.catalog_state = CatalogState::None;
+            }
+            installed
+        };
+        if installed_guess {
+            generation.fetch_add(1, Ordering::SeqCst);
+        }
+        host::read_snapshot(&snapshot_path)
+    };
+    match read {
         Ok(Some(catalog)) => {
             let mut guard = lock(&state);
             guard.catalog = Some(Arc::new(IndexedCatalog::new(catalog)));
@@ -494,7 +578,15 @@ async fn publish_project(
     let s = state.clone();
     let r = root.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let snapshot = snapshot(&s, &generation, &r);
+        let mut snapshot = snapshot(&s, &generation, &r);
+        // Changes that came during the build (a catalog read, another keystroke) are published
+        // now rather than the state they replaced.
+        for _ in 0..3 {
+            if snapshot.generation == generation.load(Ordering::SeqCst) {
+                break;
+            }
+            snapshot = self::snapshot(&s, &generation, &r);
+        }
         let uris: HashMap<PathBuf, Uri> = lock(&s)
             .docs
             .iter()
@@ -568,6 +660,26 @@ fn parse_document(text: &str, old: Option<&Tree>) -> Option<Tree> {
         return None;
     }
     schemals_syntax::parse_typescript(text, old)
+}
+
+/// The tree of an open document's current text that a build parsed, if any.
+fn known_tree(state: &State, path: &Path) -> Option<Tree> {
+    let doc = state.docs.get(path)?;
+    if doc.tree.is_some() {
+        return None;
+    }
+    let same = |file: &schemals_ide::ProjectFile| *file.text == *doc.text;
+    state
+        .cache
+        .parsed(path)
+        .filter(|f| same(f))
+        .or_else(|| {
+            state
+                .snapshots
+                .values()
+                .find_map(|s| s.project.find(path).filter(|f| same(f)))
+        })
+        .and_then(|f| f.tree.clone())
 }
 
 /// Applies one content change; the edit logic itself is the pure, fuzzed `text::apply_change`.
@@ -670,6 +782,10 @@ impl LanguageServer for Backend {
         let client = self.client.clone();
         let state = self.state.clone();
         let generation = self.generation.clone();
+        let warming = lock(&state).workspace_root.clone().map(|root| {
+            let (s, g) = (state.clone(), generation.clone());
+            tokio::task::spawn_blocking(move || warm_up(&s, &g, &root))
+        });
         tokio::spawn(async move {
             let item = ConfigurationItem {
                 scope_uri: None,
@@ -678,6 +794,9 @@ impl LanguageServer for Backend {
             let answer =
                 tokio::time::timeout(Duration::from_secs(2), client.configuration(vec![item]))
                     .await;
+            if let Some(warming) = warming {
+                let _ = warming.await;
+            }
             if let Ok(Ok(values)) = answer {
                 for value in values.iter().filter(|v| v.is_object()) {
                     apply_settings(&state, value);
@@ -711,28 +830,17 @@ impl LanguageServer for Backend {
             return;
         }
         let text = params.text_document.text;
-        let tree = if is_sql {
-            None
-        } else {
-            parse_document(&text, None)
-        };
+        // Not parsed here: the build that follows parses it with the project's other files (on
+        // two threads), or finds the tree of the same text already parsed from the disk; the
+        // first change takes that tree for an incremental re-parse (`did_change`).
         let doc = Document {
             uri: params.text_document.uri,
             lines: LineIndex::new(&text),
             text,
-            tree,
+            tree: None,
         };
         let first_root = {
             let mut state = lock(&self.state);
-            // The tree parsed here serves the next snapshot too, instead of a second parse.
-            if let Some(tree) = doc.tree.clone() {
-                state.cache.put(schemals_ide::ProjectFile {
-                    path: path.clone(),
-                    text: Arc::from(doc.text.as_str()),
-                    lines: Arc::new(doc.lines.clone()),
-                    tree: Some(tree),
-                });
-            }
             state.docs.insert(path.clone(), doc);
             if state.workspace_root.is_none() {
                 state.workspace_root = host::project_root_of(&path);
@@ -755,9 +863,13 @@ impl LanguageServer for Backend {
         };
         {
             let mut state = lock(&self.state);
+            let known = known_tree(&state, &path);
             let Some(doc) = state.docs.get_mut(&path) else {
                 return;
             };
+            if doc.tree.is_none() {
+                doc.tree = known;
+            }
             for change in params.content_changes {
                 apply_change(doc, change);
             }
