@@ -152,12 +152,12 @@ fn main() {
         };
         let mut typed = false;
         let analyse = |text: &str, tree: Option<schemals_syntax::Tree>, lines: &LineIndex| {
-            let file = ProjectFile {
-                path: path.clone(),
-                text: Arc::from(text),
-                lines: Arc::new(lines.clone()),
+            let file = ProjectFile::with_tree(
+                path.clone(),
+                Arc::from(text),
+                Arc::new(lines.clone()),
                 tree,
-            };
+            );
             let mut p = Project::new(dir.clone());
             p.add(other.clone());
             p.add(file);

@@ -56,11 +56,7 @@ pub(crate) fn schema_drift(
         });
     };
     let options = options_for(project, schema);
-    let has_syntax_errors = project
-        .file(schema.span.file)
-        .tree
-        .as_ref()
-        .is_some_and(|tree| tree.root_node().has_error());
+    let has_syntax_errors = project.file(schema.span.file).has_syntax_error();
     let generated = catalog.generated(&options);
     let generated = generated.as_ref().as_ref().ok();
     // Model lookups by (schema, table): one per model of the file.

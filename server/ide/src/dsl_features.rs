@@ -78,7 +78,7 @@ pub fn document_symbols(analysis: &Analysis<'_>, path: &Path) -> Vec<Symbol> {
 fn ts_file<'a>(analysis: &Analysis<'a>, path: &Path) -> Option<(&'a ProjectFile, &'a Tree)> {
     let id = analysis.project.file_id(path)?;
     let file = analysis.project.file(id);
-    Some((file, file.tree.as_ref()?))
+    Some((file, file.tree()?))
 }
 
 fn span_path<'a>(analysis: &Analysis<'a>, span: &Span) -> &'a Path {

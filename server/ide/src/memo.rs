@@ -58,6 +58,12 @@ impl AnalysisMemo {
         &self.evaluation
     }
 
+    /// Whether the evaluation of the file at `path` with `text` is kept (see
+    /// [`crate::ProjectFile::without_tree`]).
+    pub fn keeps_evaluation_of(&self, path: &std::path::Path, text: &str) -> bool {
+        self.evaluation.keeps(path, text)
+    }
+
     fn runs(&self) -> MutexGuard<'_, Runs> {
         // Entries are inserted whole: a poisoned lock still holds consistent data.
         self.sql.lock().unwrap_or_else(|e| e.into_inner())

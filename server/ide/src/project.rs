@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use schemals_syntax::Tree;
 use schemals_syntax::eval::{Sources, normalize_path};
-use schemals_syntax::field;
 use schemals_syntax::model::{FileId, Handler, SchemaModel, TypeDef};
 
 use crate::AnalysisMemo;
@@ -25,18 +24,43 @@ pub struct ProjectFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     pub lines: Arc<LineIndex>,
-    pub tree: Option<Tree>,
+    /// Shared by the clones of the file (the parse cache and the snapshots).
+    syntax: Arc<Syntax>,
+}
+
+/// What is read of a file's syntax, each computed once. The tree of a TypeScript file can be
+/// dropped and parsed again on first use ([`ProjectFile::without_tree`]): the trees are most of
+/// the language server's memory, and a closed file whose evaluation is kept needs none.
+#[derive(Debug, Default)]
+struct Syntax {
+    tree: OnceLock<Option<Tree>>,
+    has_error: OnceLock<bool>,
+    imports: OnceLock<Vec<String>>,
 }
 
 impl ProjectFile {
-    /// Parses `text` as TypeScript.
+    /// Parses `text` as TypeScript, unless its `tree` is given.
     pub fn typescript(path: PathBuf, text: Arc<str>, tree: Option<Tree>) -> ProjectFile {
+        let lines = Arc::new(LineIndex::new(&text));
         let tree = tree.or_else(|| schemals_syntax::parse_typescript(&text, None));
+        ProjectFile::with_tree(path, text, lines, tree)
+    }
+
+    /// A TypeScript file parsed elsewhere, with its line index.
+    pub fn with_tree(
+        path: PathBuf,
+        text: Arc<str>,
+        lines: Arc<LineIndex>,
+        tree: Option<Tree>,
+    ) -> ProjectFile {
         ProjectFile {
-            lines: Arc::new(LineIndex::new(&text)),
             path,
             text,
-            tree,
+            lines,
+            syntax: Arc::new(Syntax {
+                tree: OnceLock::from(tree),
+                ..Syntax::default()
+            }),
         }
     }
 
@@ -45,7 +69,54 @@ impl ProjectFile {
             lines: Arc::new(LineIndex::new(&text)),
             path,
             text,
-            tree: None,
+            syntax: Arc::new(Syntax {
+                tree: OnceLock::from(None),
+                has_error: OnceLock::from(false),
+                imports: OnceLock::from(Vec::new()),
+            }),
+        }
+    }
+
+    /// The syntax tree (TypeScript files only), parsed now if it was dropped.
+    pub fn tree(&self) -> Option<&Tree> {
+        self.syntax
+            .tree
+            .get_or_init(|| schemals_syntax::parse_typescript(&self.text, None))
+            .as_ref()
+    }
+
+    /// The syntax tree if it is at hand, without parsing.
+    pub fn parsed_tree(&self) -> Option<&Tree> {
+        self.syntax.tree.get()?.as_ref()
+    }
+
+    /// Whether the file has syntax errors.
+    pub fn has_syntax_error(&self) -> bool {
+        *self
+            .syntax
+            .has_error
+            .get_or_init(|| self.tree().is_some_and(|t| t.root_node().has_error()))
+    }
+
+    /// The module specifiers of the file's imports and re-exports.
+    pub fn import_specifiers(&self) -> &[String] {
+        self.syntax.imports.get_or_init(|| {
+            self.tree()
+                .map(|tree| schemals_syntax::import_specifiers(tree, &self.text))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The same file without its tree (what is read of it is kept): parsed again on first use.
+    pub fn without_tree(&self) -> ProjectFile {
+        let syntax = Syntax {
+            tree: OnceLock::new(),
+            has_error: OnceLock::from(self.has_syntax_error()),
+            imports: OnceLock::from(self.import_specifiers().to_vec()),
+        };
+        ProjectFile {
+            syntax: Arc::new(syntax),
+            ..self.clone()
         }
     }
 }
@@ -84,6 +155,13 @@ impl Project {
         id
     }
 
+    /// Drops the tree of file `id` (see [`ProjectFile::without_tree`]).
+    pub fn forget_tree(&mut self, id: FileId) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            *file = file.without_tree();
+        }
+    }
+
     pub fn files(&self) -> &[ProjectFile] {
         &self.files
     }
@@ -108,22 +186,8 @@ impl Project {
     pub fn unresolved_imports(&self) -> Vec<PathBuf> {
         let mut missing = Vec::new();
         for (i, file) in self.files.iter().enumerate() {
-            let Some(tree) = &file.tree else { continue };
-            let root = tree.root_node();
-            let mut cursor = root.walk();
-            for statement in root.named_children(&mut cursor) {
-                if !matches!(statement.kind(), "import_statement" | "export_statement") {
-                    continue;
-                }
-                let Some(source) = statement.child_by_field_id(field::source()) else {
-                    continue;
-                };
-                let spec = file.text.get(source.byte_range()).unwrap_or("");
-                let spec = spec.trim_matches(['"', '\'', '`']);
-                if !spec.starts_with('.') {
-                    continue;
-                }
-                if self.resolve_import(FileId(i as u32), spec).is_none() {
+            for spec in file.import_specifiers() {
+                if spec.starts_with('.') && self.resolve_import(FileId(i as u32), spec).is_none() {
                     missing.extend(self.import_candidates(&file.path, spec));
                 }
             }
@@ -212,7 +276,14 @@ impl Sources for Project {
     }
 
     fn tree(&self, file: FileId) -> Option<&Tree> {
-        self.files.get(file.0 as usize)?.tree.as_ref()
+        self.files.get(file.0 as usize)?.tree()
+    }
+
+    fn import_specifiers(&self, file: FileId) -> Vec<String> {
+        self.files
+            .get(file.0 as usize)
+            .map(|f| f.import_specifiers().to_vec())
+            .unwrap_or_default()
     }
 
     fn path(&self, file: FileId) -> &Path {

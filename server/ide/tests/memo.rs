@@ -141,3 +141,27 @@ fn memoized_evaluation_follows_edits_of_either_file() {
     // And back: the model is the first one again, not the last kept.
     assert_eq!(same_model(&project("SELECT id FROM notes")), first);
 }
+
+#[test]
+fn a_kept_file_is_evaluated_without_its_tree() {
+    let memo = AnalysisMemo::default();
+    let first = project("SELECT id FROM notes");
+    let expected = dump(&first.evaluate_memoized(&memo));
+    let generated = first.file_id(&PathBuf::from("/memo/amplify/data/schema.sql.ts"));
+    let generated = generated.expect("schema.sql.ts is in the project");
+    assert!(memo.keeps_evaluation_of(&first.file(generated).path, GENERATED));
+
+    // The language server drops the tree of the closed generated file; the next evaluation
+    // takes its kept state and does not parse it again.
+    let mut second = project("SELECT id FROM notes");
+    second.forget_tree(generated);
+    assert_eq!(dump(&second.evaluate_memoized(&memo)), expected);
+    assert!(second.file(generated).parsed_tree().is_none());
+    assert!(!second.file(generated).has_syntax_error());
+
+    // Without the kept state (another memo), the tree is parsed again on demand.
+    let mut third = project("SELECT id FROM notes");
+    third.forget_tree(generated);
+    assert_eq!(dump(&third.evaluate_memoized(&AnalysisMemo::default())), expected);
+    assert!(third.file(generated).parsed_tree().is_some());
+}

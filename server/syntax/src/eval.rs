@@ -24,6 +24,12 @@ pub trait Sources {
     fn path(&self, file: FileId) -> &Path;
     /// The project file a relative import specifier names, trying TypeScript's extensions.
     fn resolve_import(&self, from: FileId, specifier: &str) -> Option<FileId>;
+    /// The module specifiers of the file's top-level imports and re-exports.
+    fn import_specifiers(&self, file: FileId) -> Vec<String> {
+        self.tree(file)
+            .map(|tree| crate::import_specifiers(tree, self.text(file)))
+            .unwrap_or_default()
+    }
 }
 
 /// Evaluates `roots` (and whatever they import) and returns the model they build.
@@ -79,6 +85,14 @@ struct Kept {
 }
 
 impl EvalMemo {
+    /// Whether the evaluation of the file at `path` with `text` is kept: a closed file then
+    /// needs no tree until it changes (see `schemals_ide::ProjectFile::without_tree`).
+    pub fn keeps(&self, path: &Path, text: &str) -> bool {
+        self.kept()
+            .as_ref()
+            .is_some_and(|k| k.path == path && k.text == text)
+    }
+
     fn kept(&self) -> std::sync::MutexGuard<'_, Option<Kept>> {
         // Replaced whole: a poisoned lock still holds consistent data.
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
@@ -220,16 +234,16 @@ impl<'s> Evaluator<'s> {
             Some(ModuleState::InProgress) => return Exports::new(),
             None => {}
         }
-        let Some(tree) = self.sources.tree(file) else {
-            return Exports::new();
-        };
         // On a blank model, a module that imports no project file evaluates the same as last
-        // time if its text has not changed.
+        // time if its text has not changed (its tree is not even needed then).
         let memoizable =
-            self.memo.is_some() && self.model_is_blank() && !self.imports_project_file(file, tree);
+            self.memo.is_some() && self.model_is_blank() && !self.imports_project_file(file);
         if memoizable && let Some(exports) = self.restore(file) {
             return exports;
         }
+        let Some(tree) = self.sources.tree(file) else {
+            return Exports::new();
+        };
         let exports = self.evaluate_module(file, tree);
         if memoizable {
             self.keep(file, &exports);
@@ -248,20 +262,11 @@ impl<'s> Evaluator<'s> {
     }
 
     /// Whether a top-level import or re-export of `file` names a file of the project.
-    fn imports_project_file(&self, file: FileId, tree: &Tree) -> bool {
-        let root = tree.root_node();
-        let text = self.sources.text(file);
-        let mut cursor = root.walk();
-        root.named_children(&mut cursor).any(|statement| {
-            matches!(statement.kind(), "import_statement" | "export_statement")
-                && statement
-                    .child_by_field_id(field::source())
-                    .and_then(|source| text.get(source.byte_range()))
-                    .map(string_literal_text)
-                    .is_some_and(|spec| {
-                        spec.starts_with('.') && self.sources.resolve_import(file, &spec).is_some()
-                    })
-        })
+    fn imports_project_file(&self, file: FileId) -> bool {
+        self.sources
+            .import_specifiers(file)
+            .iter()
+            .any(|spec| spec.starts_with('.') && self.sources.resolve_import(file, spec).is_some())
     }
 
     /// The kept state of `file`'s evaluation, if it was evaluated from the same text, path and
@@ -2092,7 +2097,7 @@ fn descendants_of_kind<'t>(node: Node<'t>, kind: &'static str) -> impl Iterator<
 }
 
 /// The value of a module specifier or key written as a string literal (quotes removed).
-fn string_literal_text(text: &str) -> String {
+pub(crate) fn string_literal_text(text: &str) -> String {
     let trimmed = text.trim();
     let unquoted = trimmed
         .strip_prefix(['"', '\'', '`'])

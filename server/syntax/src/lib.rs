@@ -30,6 +30,18 @@ pub fn parse_typescript(text: &str, old_tree: Option<&Tree>) -> Option<Tree> {
     }
 }
 
+/// The module specifiers of the top-level imports and re-exports (`export ... from`) of a file.
+pub fn import_specifiers(tree: &Tree, text: &str) -> Vec<String> {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .filter(|statement| matches!(statement.kind(), "import_statement" | "export_statement"))
+        .filter_map(|statement| statement.child_by_field_id(field::source()))
+        .filter_map(|source| text.get(source.byte_range()))
+        .map(eval::string_literal_text)
+        .collect()
+}
+
 /// Tells `tree` about one change applied by [`text::apply_change`], for an incremental re-parse.
 pub fn edit_tree(tree: &mut Tree, change: &text::TextChange) {
     let point = |(row, column): (usize, usize)| Point { row, column };

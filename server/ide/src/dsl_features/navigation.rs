@@ -251,7 +251,7 @@ fn first_import_use(analysis: &Analysis<'_>, generated: FileId) -> Option<(PathB
         if id == generated || file.path.to_string_lossy().ends_with(".sql.ts") {
             continue;
         }
-        let Some(tree) = &file.tree else { continue };
+        let Some(tree) = file.tree() else { continue };
         for local in imported_names(project, id, file, tree, generated) {
             if let Some(at) = first_use(file, tree, &local) {
                 return Some((file.path.clone(), at, quote_style(&file.text)));

@@ -213,7 +213,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         )
     };
     let started = std::time::Instant::now();
-    let (project, model) = host::load_project(
+    let (mut project, model) = host::load_project(
         root,
         &overlays,
         &mut cache,
@@ -221,6 +221,19 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         previous.as_deref().map(|p| (&p.project, &p.model)),
     );
     drop(previous);
+    // A closed file whose evaluation the memo keeps (the generated schema.sql.ts) needs its tree
+    // no more: most of the memory of a large project, and parsed again only if it is needed.
+    for id in 0..project.files().len() {
+        let id = schemals_syntax::model::FileId(id as u32);
+        let file = project.file(id);
+        if !overlays.contains_key(&file.path)
+            && file.parsed_tree().is_some()
+            && memo.keeps_evaluation_of(&file.path, &file.text)
+        {
+            project.forget_tree(id);
+            cache.put(project.file(id).clone());
+        }
+    }
     tracing::debug!("snapshot {current} built in {:?}", started.elapsed());
     let snapshot = Arc::new(Snapshot {
         project,
@@ -679,7 +692,7 @@ fn known_tree(state: &State, path: &Path) -> Option<Tree> {
                 .values()
                 .find_map(|s| s.project.find(path).filter(|f| same(f)))
         })
-        .and_then(|f| f.tree.clone())
+        .and_then(|f| f.parsed_tree().cloned())
 }
 
 /// Applies one content change; the edit logic itself is the pure, fuzzed `text::apply_change`.
@@ -876,12 +889,12 @@ impl LanguageServer for Backend {
             if path.extension().is_some_and(|e| e != "sql") {
                 doc.tree = parse_document(&doc.text, doc.tree.as_ref());
                 if let Some(tree) = doc.tree.clone() {
-                    let file = schemals_ide::ProjectFile {
-                        path: path.clone(),
-                        text: Arc::from(doc.text.as_str()),
-                        lines: Arc::new(doc.lines.clone()),
-                        tree: Some(tree),
-                    };
+                    let file = schemals_ide::ProjectFile::with_tree(
+                        path.clone(),
+                        Arc::from(doc.text.as_str()),
+                        Arc::new(doc.lines.clone()),
+                        Some(tree),
+                    );
                     state.cache.put(file);
                 }
             }
