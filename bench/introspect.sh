@@ -80,9 +80,11 @@ Command: \`bench/introspect.sh\` (creates a database of $tables tables on each e
 index, an enum column in every tenth; then runs \`schemals introspect\` $runs times after a warm-up with
 \`/usr/bin/time\`, and once through \`bench/introspect_proxy.py\`, a relay that counts round trips).
 Wall time is the whole process: start, connect, read the catalog, write the snapshot. Round trips
-include connection set-up (TLS negotiation and authentication on PostgreSQL); the catalog itself is one
-batch. For comparison, the query of Amplify's generator (COLUMNS joined to STATISTICS) alone takes 7 to 9
-seconds on the same MariaDB database; schemals gets the model order it implies from two cheap queries.
+include connection set-up and the closing Terminate: on PostgreSQL, startup with authentication (trust
+here; a password adds one or two), the catalog as one batch, Terminate. A loopback server is not asked
+for TLS unless the URL or \`PGSSL*\` says so (\`sslmode=allow\`); a remote one is (\`prefer\`). For
+comparison, the query of Amplify's generator (COLUMNS joined to STATISTICS) alone takes 7 to 9 seconds
+on the same MariaDB database; schemals gets the model order it implies from two cheap queries.
 Measured $(date -u +%Y-%m-%d), release build.
 
 | engine | tables read | wall min | wall median | wall max | peak RSS (median) | round trips | snapshot |

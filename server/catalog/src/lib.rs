@@ -240,6 +240,32 @@ pub struct Function {
 }
 
 impl Catalog {
+    /// Whether `other` describes the same database objects: everything but the snapshot format
+    /// and the statement descriptions, which only `schemals introspect` makes. A live read that
+    /// finds what the snapshot says changes no analysis.
+    pub fn same_objects_as(&self, other: &Catalog) -> bool {
+        let Catalog {
+            format: _,
+            engine,
+            database,
+            search_path,
+            server_version,
+            tables,
+            enums,
+            functions,
+            generator_table_order,
+            statements: _,
+        } = self;
+        *engine == other.engine
+            && *database == other.database
+            && *search_path == other.search_path
+            && *server_version == other.server_version
+            && *tables == other.tables
+            && *enums == other.enums
+            && *functions == other.functions
+            && *generator_table_order == other.generator_table_order
+    }
+
     /// An empty catalog for `engine`, with the engine's usual search path.
     pub fn empty(engine: Engine, database: &str) -> Catalog {
         let search_path = match engine {

@@ -390,6 +390,21 @@ fn apply_settings(state: &Mutex<State>, value: &Value) {
     commands::apply_settings(section);
 }
 
+/// Installs a catalog read from the database, unless the one in use describes the same objects
+/// (the snapshot is fresh): that one stays, with the statement descriptions a live read does not
+/// make, and nothing is analysed again. Returns whether the catalog changed.
+fn install_live(state: &mut State, catalog: schemals_ide::Catalog) -> bool {
+    if state
+        .catalog
+        .as_ref()
+        .is_some_and(|current| current.catalog.same_objects_as(&catalog))
+    {
+        return false;
+    }
+    state.catalog = Some(Arc::new(IndexedCatalog::new(catalog)));
+    true
+}
+
 /// Where the catalog snapshot of `root` is, as the settings and the file names tell before any
 /// file is parsed (the build confirms it, see `load_catalog`).
 fn guessed_snapshot_path(state: &Mutex<State>, root: &Path) -> PathBuf {
@@ -542,13 +557,15 @@ async fn load_catalog(
     match live::introspect(&url, &options).await {
         Ok(catalog) => {
             let mut guard = lock(&state);
-            guard.catalog = Some(Arc::new(IndexedCatalog::new(catalog)));
+            let changed = install_live(&mut guard, catalog);
             guard.catalog_state = CatalogState::Live {
                 target: target.clone(),
             };
             guard.last_database_problem = None;
             drop(guard);
-            generation.fetch_add(1, Ordering::SeqCst);
+            if changed {
+                generation.fetch_add(1, Ordering::SeqCst);
+            }
             tracing::info!("catalog loaded live from {target} ({source})");
         }
         Err(e) => {

@@ -186,15 +186,18 @@ async fn reload(
 ) -> bool {
     match live::introspect(url, &IntrospectOptions::default()).await {
         Ok(catalog) => {
-            {
+            let changed = {
                 let mut guard = lock(state);
-                guard.catalog = Some(Arc::new(IndexedCatalog::new(catalog)));
+                let changed = super::install_live(&mut guard, catalog);
                 guard.catalog_state = CatalogState::Live {
                     target: live::redact(url),
                 };
                 guard.last_database_problem = None;
+                changed
+            };
+            if changed {
+                generation.fetch_add(1, Ordering::SeqCst);
             }
-            generation.fetch_add(1, Ordering::SeqCst);
             tracing::info!("catalog reloaded from {}", live::redact(url));
             publish_project(
                 state.clone(),
