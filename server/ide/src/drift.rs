@@ -797,6 +797,7 @@ mod tests {
             project: &project,
             model: &model,
             catalog: Some(&indexed),
+            cache: None,
         };
         let diagnostics = check_project(&project, &model, Some(&indexed));
         let at = file.find("notes").expect("notes");

@@ -11,6 +11,8 @@ mod hover;
 mod navigation;
 mod occurrences;
 
+pub(crate) use occurrences::Occurrence;
+
 use std::path::Path;
 
 use schemals_catalog::{Column, Engine, Table};

@@ -5,6 +5,7 @@
 //! a `.sql` file named by `sqlReference`) to the SQL features, elsewhere to the DSL features.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use schemals_syntax::model::SchemaModel;
 
@@ -16,6 +17,24 @@ pub struct Analysis<'a> {
     pub project: &'a Project,
     pub model: &'a SchemaModel,
     pub catalog: Option<&'a IndexedCatalog>,
+    /// What the features derive from this snapshot, kept for the next request on it; `None`
+    /// computes it for each request.
+    pub cache: Option<&'a SnapshotCache>,
+}
+
+/// What the features derive from one snapshot alone, computed once for all the requests on it:
+/// hover, navigation, rename and quick fixes each started by listing every name of the project
+/// (10 ms at 1,000 models, 90 ms at 5,000). Owned by the host's snapshot.
+#[derive(Default)]
+pub struct SnapshotCache {
+    /// Every occurrence of a name, without and with the names in embedded SQL.
+    pub(crate) occurrences: [OnceLock<Vec<crate::dsl_features::Occurrence>>; 2],
+}
+
+impl std::fmt::Debug for SnapshotCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnapshotCache").finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

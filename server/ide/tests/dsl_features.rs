@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemals_catalog::Catalog;
-use schemals_ide::features::{self, Analysis, Completion, TextEdit};
+use schemals_ide::features::{self, Analysis, Completion, SnapshotCache, TextEdit};
 use schemals_ide::{IndexedCatalog, Project, ProjectFile, check_project};
 use schemals_syntax::model::SchemaModel;
 
@@ -24,6 +24,8 @@ struct Fixture {
     catalog: Option<IndexedCatalog>,
     /// The file holding `$0` and the cursor's byte offset there.
     cursor: Option<(PathBuf, usize)>,
+    /// Shared by the requests on the fixture, as the server shares one per snapshot.
+    cache: SnapshotCache,
 }
 
 impl Fixture {
@@ -55,6 +57,7 @@ impl Fixture {
             model,
             catalog,
             cursor,
+            cache: SnapshotCache::default(),
         }
     }
 
@@ -80,6 +83,7 @@ impl Fixture {
             project: &self.project,
             model: &self.model,
             catalog: self.catalog.as_ref(),
+            cache: Some(&self.cache),
         }
     }
 
@@ -621,6 +625,36 @@ fn references_of_a_column_and_a_custom_type() {
         references(&custom, true),
         ["resource.ts:PostSummary@569", "resource.ts:PostSummary@739"]
     );
+}
+
+#[test]
+fn answers_from_the_snapshot_cache_are_those_computed_afresh() {
+    // One fixture, one cache, requests in an order that fills both occurrence lists (without and
+    // with the names in SQL) before the others read them.
+    let f = Fixture::resource("models.Post.", "models.Po$0st.");
+    let (path, offset) = f.cursor();
+    let fresh = Analysis {
+        cache: None,
+        ..f.analysis()
+    };
+    let cached = f.analysis();
+    for _ in 0..2 {
+        assert_eq!(
+            features::references(&cached, path, offset, true),
+            features::references(&fresh, path, offset, true)
+        );
+        assert_eq!(
+            features::hover(&cached, path, offset),
+            features::hover(&fresh, path, offset)
+        );
+        assert_eq!(
+            features::definition(&cached, path, offset),
+            features::definition(&fresh, path, offset)
+        );
+        let renamed = |a: &Analysis<'_>| features::rename(a, path, offset, "Article").ok();
+        assert_eq!(renamed(&cached), renamed(&fresh));
+    }
+    assert_eq!(references(&f, true).len(), 5);
 }
 
 #[test]

@@ -162,6 +162,9 @@ fn a_kept_file_is_evaluated_without_its_tree() {
     // Without the kept state (another memo), the tree is parsed again on demand.
     let mut third = project("SELECT id FROM notes");
     third.forget_tree(generated);
-    assert_eq!(dump(&third.evaluate_memoized(&AnalysisMemo::default())), expected);
+    assert_eq!(
+        dump(&third.evaluate_memoized(&AnalysisMemo::default())),
+        expected
+    );
     assert!(third.file(generated).parsed_tree().is_some());
 }

@@ -219,6 +219,7 @@ impl Fixture {
             project: &self.project,
             model: &self.model,
             catalog: Some(&self.catalog),
+            cache: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! `a.ref`, relationships, identifiers, owner and group fields, `models.X(.fields.f)`, and the
 //! tables of embedded SQL. Hover, navigation and rename all start from this list.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use schemals_catalog::Engine;
@@ -13,7 +14,7 @@ use crate::features::Analysis;
 
 /// What a name refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Target {
+pub(crate) enum Target {
     Model(ModelId),
     /// A custom type, enum, operation or other non-model entry, by the schema declaring it.
     Type(SchemaId, String),
@@ -22,7 +23,7 @@ pub(super) enum Target {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Role {
+pub(crate) enum Role {
     /// The key that declares the model, type or field (for a SQL model, the table name).
     Declaration,
     /// The old name of a `renameModels` pair (the table name).
@@ -36,7 +37,7 @@ pub(super) enum Role {
 }
 
 #[derive(Debug, Clone)]
-pub(super) struct Occurrence {
+pub(crate) struct Occurrence {
     pub path: PathBuf,
     pub range: TextRange,
     pub target: Target,
@@ -44,8 +45,18 @@ pub(super) struct Occurrence {
 }
 
 /// All occurrences of the project, without duplicates (a span keeps its first role). Names in
-/// embedded SQL only `with_sql`: finding them analyzes every statement of the project.
-pub(super) fn collect(analysis: &Analysis<'_>, with_sql: bool) -> Vec<Occurrence> {
+/// embedded SQL only `with_sql`: finding them analyzes every statement of the project. Computed
+/// once per snapshot when the analysis has a [`crate::features::SnapshotCache`].
+pub(super) fn collect<'a>(analysis: &Analysis<'a>, with_sql: bool) -> Cow<'a, [Occurrence]> {
+    match analysis.cache {
+        Some(cache) => Cow::Borrowed(
+            cache.occurrences[usize::from(with_sql)].get_or_init(|| compute(analysis, with_sql)),
+        ),
+        None => Cow::Owned(compute(analysis, with_sql)),
+    }
+}
+
+fn compute(analysis: &Analysis<'_>, with_sql: bool) -> Vec<Occurrence> {
     let mut out = Collector {
         analysis,
         out: Vec::new(),

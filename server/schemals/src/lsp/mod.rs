@@ -111,6 +111,8 @@ struct Snapshot {
     generation: u64,
     /// Analyses shared by the session's snapshots: an edit re-analyses only what it changed.
     memo: Arc<AnalysisMemo>,
+    /// What the features derive from this snapshot, for all the requests on it.
+    cache: features::SnapshotCache,
     /// Every check of the project, run once per snapshot: editors ask for code actions at each
     /// cursor move, and each asked for the whole analysis again.
     diagnostics: std::sync::OnceLock<Vec<schemals_ide::Diagnostic>>,
@@ -140,6 +142,7 @@ impl Snapshot {
             project: &self.project,
             model: &self.model,
             catalog: self.catalog.as_deref(),
+            cache: Some(&self.cache),
         }
     }
 }
@@ -241,6 +244,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         catalog,
         generation: current,
         memo,
+        cache: features::SnapshotCache::default(),
         diagnostics: std::sync::OnceLock::new(),
     });
     let mut guard = lock(state);
