@@ -289,7 +289,12 @@ enum Given<'a> {
     DidChangeConfiguration(&'a str),
     Environment(&'a str),
     DotEnv(&'a str),
+    /// In the environment variable named by the `databaseUrlVariable` setting.
+    NamedVariable(&'a str),
 }
+
+/// The variable of [`Given::NamedVariable`].
+const URL_VARIABLE: &str = "SCHEMALS_TEST_DATABASE_URL";
 
 /// One full editing session: open, edit an SQL mistake in and out, hover and complete inside the
 /// SQL, refresh the catalog, change settings, shut down. Returns all that was seen.
@@ -318,6 +323,9 @@ fn editing_session(workspace: &Workspace, given: &Given<'_>) -> Seen {
         if let Given::Environment(url) = given {
             command.env("SQL_CONNECTION_STRING", url);
         }
+        if let Given::NamedVariable(url) = given {
+            command.env(URL_VARIABLE, url);
+        }
     });
     let log = Arc::new(Mutex::new(String::new()));
     let reader = {
@@ -335,6 +343,7 @@ fn editing_session(workspace: &Workspace, given: &Given<'_>) -> Seen {
 
     let options = match given {
         Given::InitializationOptions(url) => json!({"databaseUrl": url}),
+        Given::NamedVariable(_) => json!({"databaseUrlVariable": URL_VARIABLE}),
         _ => json!({}),
     };
     let init = client.request(
@@ -479,6 +488,19 @@ fn no_password_or_connection_string_is_ever_shown() {
             databases.name
         )),
         "the live catalog was not loaded: {:#?}",
+        seen.texts
+    );
+
+    // The same through a variable the settings name: the log says which, and nothing more.
+    let workspace = Workspace::new("variable");
+    let seen = editing_session(&workspace, &Given::NamedVariable(&good));
+    seen.assert_no_secret(&forbidden);
+    assert!(
+        seen.any(&format!(
+            "live from postgres://{0}@127.0.0.1:5432/{0} (environment variable {URL_VARIABLE})",
+            databases.name
+        )),
+        "the live catalog was not loaded through {URL_VARIABLE}: {:#?}",
         seen.texts
     );
 

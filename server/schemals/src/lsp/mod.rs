@@ -477,20 +477,29 @@ async fn load_catalog(
             let snapshot = snapshot(&s, &g, &root);
             let hints = host::database_hints(&snapshot.project, &snapshot.model);
             let guard = lock(&s);
-            // A URL named through the `databaseUrlVariable` setting counts as set by the settings.
+            // A URL named through the `databaseUrlVariable` setting counts as set by the settings;
+            // the log names where it came from (never the URL itself).
             let from_variable = guard
                 .settings
                 .database_url_variable
                 .as_ref()
                 .and_then(|name| {
-                    std::env::var(name)
+                    let from_environment = std::env::var(name)
                         .ok()
                         .filter(|v| !v.is_empty())
-                        .or_else(|| host::dotenv_value(&root, name))
+                        .map(|v| (v, format!("environment variable {name}")));
+                    from_environment.or_else(|| {
+                        host::dotenv_value(&root, name).map(|v| (v, format!("{name} in .env")))
+                    })
                 });
+            let from_setting = guard
+                .settings
+                .database_url
+                .clone()
+                .map(|u| (u, "the schemals.databaseUrl setting".to_owned()));
             (
                 hints,
-                guard.settings.database_url.clone().or(from_variable),
+                from_setting.or(from_variable),
                 guard.settings.catalog_path.clone(),
             )
         })
@@ -541,9 +550,7 @@ async fn load_catalog(
                 .await;
         }
     }
-    let url = settings_url
-        .map(|u| (u, "the schemals.databaseUrl setting".to_owned()))
-        .or_else(|| host::database_url_from_environment(&root, &hints));
+    let url = settings_url.or_else(|| host::database_url_from_environment(&root, &hints));
     let Some((url, source)) = url else {
         refresh::loaded(&state, &generation, &client, &root, &snapshot_path, None).await;
         return;
