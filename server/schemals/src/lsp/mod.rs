@@ -366,31 +366,32 @@ impl Backend {
     }
 }
 
-/// Reads the `schemals` settings section (`databaseUrl`, `catalogPath`).
+impl Settings {
+    /// Takes the `schemals` settings section: a key with a text sets that setting, a key that is
+    /// empty or null clears it (the user removed it: it takes effect without a restart), and an
+    /// absent key leaves it as it was.
+    fn apply(&mut self, section: &Value) {
+        let read = |key: &str, setting: &mut Option<String>| match section.get(key) {
+            Some(Value::String(text)) if !text.is_empty() => *setting = Some(text.clone()),
+            Some(Value::String(_) | Value::Null) => *setting = None,
+            _ => {}
+        };
+        read("databaseUrl", &mut self.database_url);
+        read("databaseUrlVariable", &mut self.database_url_variable);
+        let mut catalog_path = self
+            .catalog_path
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned());
+        read("catalogPath", &mut catalog_path);
+        self.catalog_path = catalog_path.map(PathBuf::from);
+    }
+}
+
+/// Reads the `schemals` settings section (`databaseUrl`, `databaseUrlVariable`, `catalogPath`,
+/// `amplify`).
 fn apply_settings(state: &Mutex<State>, value: &Value) {
     let section = value.get("schemals").unwrap_or(value);
-    let mut state = lock(state);
-    if let Some(url) = section
-        .get("databaseUrl")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-    {
-        state.settings.database_url = Some(url.to_owned());
-    }
-    if let Some(path) = section
-        .get("catalogPath")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-    {
-        state.settings.catalog_path = Some(PathBuf::from(path));
-    }
-    if let Some(name) = section
-        .get("databaseUrlVariable")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-    {
-        state.settings.database_url_variable = Some(name.to_owned());
-    }
+    lock(state).settings.apply(section);
     commands::apply_settings(section);
 }
 
@@ -1371,5 +1372,32 @@ mod tests {
             assert_eq!(served.ok(), Some(Some(1)));
         }
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_setting_cleared_in_the_editor_is_cleared_here() {
+        let mut settings = Settings::default();
+        settings.apply(&serde_json::json!({
+            "databaseUrl": "postgres://app@db/app",
+            "databaseUrlVariable": "APP_DB",
+            "catalogPath": "amplify/data/catalog.json",
+        }));
+        assert_eq!(
+            settings.database_url.as_deref(),
+            Some("postgres://app@db/app")
+        );
+        assert_eq!(settings.database_url_variable.as_deref(), Some("APP_DB"));
+        assert_eq!(
+            settings.catalog_path.as_deref(),
+            Some(Path::new("amplify/data/catalog.json"))
+        );
+        // Emptied and removed (null) keys clear; an absent key keeps its value.
+        settings.apply(&serde_json::json!({"databaseUrl": "", "catalogPath": null}));
+        assert_eq!(settings.database_url, None);
+        assert_eq!(settings.catalog_path, None);
+        assert_eq!(settings.database_url_variable.as_deref(), Some("APP_DB"));
+        // A value of another type is not a setting schemals knows: left as it was.
+        settings.apply(&serde_json::json!({"databaseUrlVariable": 3}));
+        assert_eq!(settings.database_url_variable.as_deref(), Some("APP_DB"));
     }
 }
