@@ -101,7 +101,10 @@ text = open(path).read()
 heading = "## Live introspection of 1,000 tables"
 if heading in text:
     start = text.index(heading)
-    nxt = text.find("\n## ", start + len(heading))
+    # Up to the next section or the next generated block of bench/run.sh, whichever comes first.
+    ends = [i for i in (text.find("\n## ", start + len(heading)),
+                        text.find("\n<!--", start + len(heading))) if i != -1]
+    nxt = min(ends) if ends else -1
     text = text[:start] + section + ("\n" + text[nxt + 1:] if nxt != -1 else "")
 else:
     text = text.rstrip() + "\n\n" + section
