@@ -9,7 +9,7 @@ use schemals_catalog::Catalog;
 use schemals_catalog::live::{self, IntrospectOptions};
 use schemals_ide::{AnalysisMemo, Diagnostic, IndexedCatalog, LineIndex, Severity};
 
-use crate::host::{self, Overlays, ParseCache};
+use crate::host;
 
 /// Writes to stdout. The CLI owns stdout; the language server never calls this.
 pub fn write_stdout(text: &str) {
@@ -135,14 +135,7 @@ pub fn check(args: &[String]) -> ExitCode {
     } else {
         (target.clone(), None)
     };
-    let mut cache = ParseCache::default();
-    let (project, model) = host::load_project(
-        &root,
-        &Overlays::new(),
-        &mut cache,
-        &AnalysisMemo::default(),
-        None,
-    );
+    let (project, model) = host::load_from_disk(&root);
     if project.files().is_empty() {
         eprintln!(
             "schemals: no schema files found under {} (looked for amplify/**/*.ts)",
@@ -344,14 +337,7 @@ pub fn introspect(args: &[String]) -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     let root = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let mut cache = ParseCache::default();
-    let (project, model) = host::load_project(
-        &root,
-        &Overlays::new(),
-        &mut cache,
-        &AnalysisMemo::default(),
-        None,
-    );
+    let (project, model) = host::load_from_disk(&root);
     let hints = host::database_hints(&project, &model);
     let (url, source) = match &options.database_url {
         Some(url) => (url.clone(), "--database-url".to_owned()),
@@ -441,14 +427,7 @@ pub fn dump_model(args: &[String]) -> ExitCode {
     let root = args
         .first()
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    let mut cache = ParseCache::default();
-    let (project, model) = host::load_project(
-        &root,
-        &Overlays::new(),
-        &mut cache,
-        &AnalysisMemo::default(),
-        None,
-    );
+    let (project, model) = host::load_from_disk(&root);
     let mut out = String::new();
     for file in project.files() {
         out.push_str(&format!("file {}\n", file.path.display()));
@@ -475,14 +454,7 @@ pub fn generate(args: &[String]) -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     let root = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let mut cache = ParseCache::default();
-    let (project, model) = host::load_project(
-        &root,
-        &Overlays::new(),
-        &mut cache,
-        &AnalysisMemo::default(),
-        None,
-    );
+    let (project, model) = host::load_from_disk(&root);
     let hints = host::database_hints(&project, &model);
     let Some((url, source)) = database_url(&root, &options, &hints) else {
         return usage_error(&no_database_message(&hints));

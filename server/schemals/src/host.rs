@@ -295,6 +295,17 @@ pub fn load_project(
     (project, model)
 }
 
+/// The project of `root` as the disk has it, for one run of the CLI (nothing kept for a next).
+pub fn load_from_disk(root: &Path) -> (Project, Arc<SchemaModel>) {
+    load_project(
+        root,
+        &Overlays::new(),
+        &mut ParseCache::default(),
+        &AnalysisMemo::default(),
+        None,
+    )
+}
+
 /// Runs every check of a loaded project, reusing what `memo` holds from earlier runs.
 pub fn analyse(
     project: &Project,

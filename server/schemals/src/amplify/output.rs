@@ -647,14 +647,7 @@ mod tests {
     fn announcement() -> (Project, std::sync::Arc<SchemaModel>) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/announcement");
         let root = root.canonicalize().expect("examples/announcement");
-        let mut cache = crate::host::ParseCache::default();
-        crate::host::load_project(
-            &root,
-            &Default::default(),
-            &mut cache,
-            &Default::default(),
-            None,
-        )
+        crate::host::load_from_disk(&root)
     }
 
     /// (file name, marked text) of each diagnostic of `output`.
