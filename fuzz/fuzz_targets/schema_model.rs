@@ -50,10 +50,13 @@ fuzz_target!(|data: &[u8]| {
     let diagnostics = check_project(&project, &model, Some(catalog));
     let _ = check_project(&project, &model, None);
 
+    // Shared by the requests below, as the server shares one per snapshot.
+    let cache = features::SnapshotCache::default();
     let analysis = Analysis {
         project: &project,
         model: &model,
         catalog: Some(catalog),
+        cache: Some(&cache),
     };
     for d in &diagnostics {
         // Every range must lie on character boundaries of its file, or the editor gets garbage.
