@@ -169,7 +169,7 @@ pub struct ParseCache {
 impl ParseCache {
     fn get(&mut self, path: &Path, text: Arc<str>) -> ProjectFile {
         if let Some(file) = self.files.get(path)
-            && *file.text == *text
+            && (Arc::ptr_eq(&file.text, &text) || *file.text == *text)
         {
             return file.clone();
         }
@@ -188,7 +188,11 @@ impl ParseCache {
                 Some(FileText::Text(text)) => Some((path.clone(), text.clone())),
                 _ => None,
             })
-            .filter(|(path, text)| self.files.get(path).is_none_or(|f| *f.text != **text))
+            .filter(|(path, text)| {
+                self.files
+                    .get(path)
+                    .is_none_or(|f| !Arc::ptr_eq(&f.text, text) && *f.text != **text)
+            })
             .collect();
         if missing.len() < 2 {
             return;

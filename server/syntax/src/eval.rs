@@ -844,7 +844,9 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// The first entry of `schema` named `name` (what `Schema::entry` finds), by index.
+    /// The first entry of `schema` named `name` (what `Schema::entry` finds), by index. A hit is
+    /// checked against the entries, and a miss (rare: an unknown name is an error) scans them, so
+    /// an index out of step can cost time but never a wrong answer or a panic.
     fn entry_position(&mut self, schema: SchemaId, name: &str) -> Option<usize> {
         let entries = &self.model.schemas[schema.0].entries;
         let positions = self.entry_positions.entry(schema).or_insert_with(|| {
@@ -854,7 +856,10 @@ impl<'s> Evaluator<'s> {
             }
             positions
         });
-        positions.get(name).and_then(|p| p.first()).copied()
+        match positions.get(name).and_then(|p| p.first()).copied() {
+            Some(i) if entries.get(i).is_some_and(|e| e.name.text == name) => Some(i),
+            _ => entries.iter().position(|e| e.name.text == name),
+        }
     }
 
     fn model_by_name(&mut self, schema: SchemaId, property: Node<'s>) -> Value<'s> {

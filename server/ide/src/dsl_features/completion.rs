@@ -91,7 +91,7 @@ fn string_around(node: Node<'_>, offset: usize) -> Option<Node<'_>> {
     None
 }
 
-/// The method name (one of [`KNOWN_METHODS`]) and receiver of a call `receiver.method(...)`.
+/// The method name (one of [`KNOWN_METHODS`] or an `allow` builder) and receiver of a call `receiver.method(...)`.
 fn method_of<'t>(file: &ProjectFile, call: Node<'t>) -> Option<(&'static str, Node<'t>)> {
     let function = call.child_by_field_id(field::function())?;
     if function.kind() != "member_expression" {
@@ -103,6 +103,7 @@ fn method_of<'t>(file: &ProjectFile, call: Node<'t>) -> Option<(&'static str, No
     let name = node_text(file, property);
     KNOWN_METHODS
         .iter()
+        .chain(ALLOW_BUILDERS)
         .find(|m| **m == name)
         .map(|m| (*m, object))
 }
@@ -123,19 +124,7 @@ const KNOWN_METHODS: &[&str] = &[
     "generation",
     "conversation",
     "schema",
-    "resource",
     "fields",
-    "publicApiKey",
-    "guest",
-    "authenticated",
-    "owner",
-    "ownerDefinedIn",
-    "ownersDefinedIn",
-    "group",
-    "groups",
-    "groupDefinedIn",
-    "groupsDefinedIn",
-    "custom",
     "setAuthorization",
     "setRelationships",
 ];

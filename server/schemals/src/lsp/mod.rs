@@ -84,6 +84,8 @@ pub fn run() -> ExitCode {
 struct Document {
     uri: Uri,
     text: String,
+    /// `text` as the snapshots share it, made once per change instead of once per build.
+    shared: Arc<str>,
     tree: Option<Tree>,
     lines: LineIndex,
 }
@@ -183,7 +185,7 @@ fn overlays_of(state: &State) -> Overlays {
     state
         .docs
         .iter()
-        .map(|(p, d)| (p.clone(), Arc::<str>::from(d.text.as_str())))
+        .map(|(p, d)| (p.clone(), d.shared.clone()))
         .collect()
 }
 
@@ -320,16 +322,7 @@ impl Backend {
         let state = self.state.clone();
         let generation = self.generation.clone();
         let client = self.client.clone();
-        tokio::spawn(async move {
-            load_catalog(
-                state.clone(),
-                generation.clone(),
-                client.clone(),
-                root.clone(),
-            )
-            .await;
-            publish_project(state, generation, client, root).await;
-        });
+        tokio::spawn(load_catalog_and_publish(state, generation, client, root));
     }
 
     /// Runs a feature on the snapshot of the document's project, on a blocking thread: a panic
@@ -369,21 +362,22 @@ impl Backend {
 impl Settings {
     /// Takes the `schemals` settings section: a key with a text sets that setting, a key that is
     /// empty or null clears it (the user removed it: it takes effect without a restart), and an
-    /// absent key leaves it as it was.
+    /// absent key, or one of another type, leaves it as it was.
     fn apply(&mut self, section: &Value) {
-        let read = |key: &str, setting: &mut Option<String>| match section.get(key) {
-            Some(Value::String(text)) if !text.is_empty() => *setting = Some(text.clone()),
-            Some(Value::String(_) | Value::Null) => *setting = None,
-            _ => {}
+        let change = |key: &str| match section.get(key) {
+            Some(Value::String(text)) if !text.is_empty() => Some(Some(text.clone())),
+            Some(Value::String(_) | Value::Null) => Some(None),
+            _ => None,
         };
-        read("databaseUrl", &mut self.database_url);
-        read("databaseUrlVariable", &mut self.database_url_variable);
-        let mut catalog_path = self
-            .catalog_path
-            .as_ref()
-            .map(|p| p.to_string_lossy().into_owned());
-        read("catalogPath", &mut catalog_path);
-        self.catalog_path = catalog_path.map(PathBuf::from);
+        if let Some(url) = change("databaseUrl") {
+            self.database_url = url;
+        }
+        if let Some(name) = change("databaseUrlVariable") {
+            self.database_url_variable = name;
+        }
+        if let Some(path) = change("catalogPath") {
+            self.catalog_path = path.map(PathBuf::from);
+        }
     }
 }
 
@@ -453,6 +447,23 @@ fn warm_up(state: &Mutex<State>, generation: &AtomicU64, root: &Path) {
     // A failure is reported by `load_catalog`, which reads it again.
     let _ = install_guessed_snapshot(state, generation, &path);
     snapshot(state, generation, root);
+}
+
+/// [`load_catalog`], then the diagnostics with what it loaded.
+async fn load_catalog_and_publish(
+    state: Arc<Mutex<State>>,
+    generation: Arc<AtomicU64>,
+    client: Client,
+    root: PathBuf,
+) {
+    load_catalog(
+        state.clone(),
+        generation.clone(),
+        client.clone(),
+        root.clone(),
+    )
+    .await;
+    publish_project(state, generation, client, root).await;
 }
 
 async fn load_catalog(
@@ -846,14 +857,7 @@ impl LanguageServer for Backend {
             }
             let root = lock(&state).workspace_root.clone();
             if let Some(root) = root {
-                load_catalog(
-                    state.clone(),
-                    generation.clone(),
-                    client.clone(),
-                    root.clone(),
-                )
-                .await;
-                publish_project(state, generation, client, root).await;
+                load_catalog_and_publish(state, generation, client, root).await;
             }
         });
     }
@@ -878,6 +882,7 @@ impl LanguageServer for Backend {
         let doc = Document {
             uri: params.text_document.uri,
             lines: LineIndex::new(&text),
+            shared: Arc::from(text.as_str()),
             text,
             tree: None,
         };
@@ -915,12 +920,13 @@ impl LanguageServer for Backend {
             for change in params.content_changes {
                 apply_change(doc, change);
             }
+            doc.shared = Arc::from(doc.text.as_str());
             if path.extension().is_some_and(|e| e != "sql") {
                 doc.tree = parse_document(&doc.text, doc.tree.as_ref());
                 if let Some(tree) = doc.tree.clone() {
                     let file = schemals_ide::ProjectFile::with_tree(
                         path.clone(),
-                        Arc::from(doc.text.as_str()),
+                        doc.shared.clone(),
                         Arc::new(doc.lines.clone()),
                         Some(tree),
                     );
