@@ -151,7 +151,8 @@ fn main() {
             character: position.character + 1,
         };
         let mut typed = false;
-        let analyse = |text: &str, tree: Option<schemals_syntax::Tree>, lines: &LineIndex| {
+        let mut previous: Option<(Project, schemals_syntax::model::SchemaModel)> = None;
+        let mut analyse = |text: &str, tree: Option<schemals_syntax::Tree>, lines: &LineIndex| {
             let file = ProjectFile::with_tree(
                 path.clone(),
                 Arc::from(text),
@@ -161,8 +162,14 @@ fn main() {
             let mut p = Project::new(dir.clone());
             p.add(other.clone());
             p.add(file);
-            let m = p.evaluate_memoized(&memo);
-            check_project_memoized(&p, &m, Some(&catalog), &memo)
+            // As the server does: the previous snapshot's model is patched when it can be.
+            let m = match previous.take() {
+                Some((old, model)) => p.evaluate_after((&old, &model), &memo),
+                None => p.evaluate_memoized(&memo),
+            };
+            let diagnostics = check_project_memoized(&p, &m, Some(&catalog), &memo);
+            previous = Some((p, m));
+            diagnostics
         };
         analyse(&text, tree.clone(), &lines);
         phase(name, runs, || {

@@ -268,6 +268,44 @@ impl Project {
         let roots: Vec<FileId> = (0..self.files.len() as u32).map(FileId).collect();
         schemals_syntax::eval::evaluate_memoized(self, &roots, memo.evaluation())
     }
+
+    /// [`Project::evaluate_memoized`] after an edit of `previous` (with its model): when the edit
+    /// stayed inside the SQL of one `inlineSql` string, the previous model with that SQL read
+    /// again (see [`schemals_syntax::patch`]), without evaluating the project.
+    pub fn evaluate_after(
+        &self,
+        previous: (&Project, &SchemaModel),
+        memo: &AnalysisMemo,
+    ) -> SchemaModel {
+        self.patch_of(previous)
+            .unwrap_or_else(|| self.evaluate_memoized(memo))
+    }
+
+    fn patch_of(&self, (old, model): (&Project, &SchemaModel)) -> Option<SchemaModel> {
+        if self.files.len() != old.files.len() || self.too_large != old.too_large {
+            return None;
+        }
+        let mut changed = None;
+        for (i, (new, old)) in self.files.iter().zip(&old.files).enumerate() {
+            if new.path != old.path {
+                return None;
+            }
+            if !Arc::ptr_eq(&new.text, &old.text) && new.text != old.text {
+                if changed.is_some() {
+                    return None;
+                }
+                changed = Some((i, new, old));
+            }
+        }
+        let (i, new, old) = changed?;
+        schemals_syntax::patch::patch_sql_string_edit(
+            model,
+            FileId(i as u32),
+            &old.text,
+            &new.text,
+            new.tree()?,
+        )
+    }
 }
 
 impl Sources for Project {

@@ -284,7 +284,8 @@ pub fn load_project(
     let started = std::time::Instant::now();
     let model = match previous {
         Some((old, model)) if project.same_typescript_as(old) => model.clone(),
-        _ => Arc::new(project.evaluate_memoized(memo)),
+        Some((old, model)) => Arc::new(project.evaluate_after((old, model), memo)),
+        None => Arc::new(project.evaluate_memoized(memo)),
     };
     tracing::debug!("evaluated in {:?}", started.elapsed());
     let mut too_large = Vec::new();

@@ -646,33 +646,7 @@ impl<'s> Evaluator<'s> {
     }
 
     fn string(&mut self, node: Node<'s>) -> (MappedText, Span) {
-        let mut text = MappedText::new();
-        let mut cursor = node.walk();
-        for part in node.named_children(&mut cursor) {
-            match part.kind() {
-                "string_fragment" => text.push_verbatim(self.node_text(part), part.start_byte()),
-                "escape_sequence" => {
-                    let decoded = decode_escape(self.node_text(part));
-                    text.push_escape(&decoded, part.byte_range());
-                }
-                "template_substitution" => text.complete = false,
-                _ => {}
-            }
-        }
-        // The span of the contents, without the quotes. An unterminated string (error recovery)
-        // has no closing quote: cutting a byte there could split a character (found by fuzzing).
-        let range = node.byte_range();
-        let raw = self.node_text(node);
-        let quotes: &[char] = &['"', '\'', '`'];
-        let opens = raw.starts_with(quotes);
-        let closes = raw.len() > 1 && raw.ends_with(quotes);
-        let start = (range.start + usize::from(opens)).min(range.end);
-        let end = range.end.saturating_sub(usize::from(closes)).max(start);
-        let span = Span {
-            file: self.file,
-            range: start..end,
-        };
-        (text, span)
+        string_value(node, self.sources.text(self.file), self.file)
     }
 
     fn binary(&mut self, node: Node<'s>) -> Value<'s> {
@@ -2109,6 +2083,41 @@ pub(crate) fn string_literal_text(text: &str) -> String {
         .and_then(|t| t.strip_suffix(['"', '\'', '`']))
         .unwrap_or(trimmed);
     unquoted.to_owned()
+}
+
+/// The value of a string or template literal of `file` (whose text is `source`), mapped back
+/// into the file, and the span of its contents (without the quotes).
+pub(crate) fn string_value(node: Node<'_>, source: &str, file: FileId) -> (MappedText, Span) {
+    let node_text = |n: Node<'_>| source.get(n.byte_range()).unwrap_or("");
+    let mut text = MappedText::new();
+    let mut cursor = node.walk();
+    for part in node.named_children(&mut cursor) {
+        match part.kind() {
+            "string_fragment" => text.push_verbatim(file, node_text(part), part.start_byte()),
+            "escape_sequence" => {
+                let decoded = decode_escape(node_text(part));
+                text.push_escape(file, &decoded, part.byte_range());
+            }
+            "template_substitution" => text.complete = false,
+            _ => {}
+        }
+    }
+    // The span of the contents, without the quotes. An unterminated string (error recovery)
+    // has no closing quote: cutting a byte there could split a character (found by fuzzing).
+    let range = node.byte_range();
+    let raw = node_text(node);
+    let quotes: &[char] = &['"', '\'', '`'];
+    let opens = raw.starts_with(quotes);
+    let closes = raw.len() > 1 && raw.ends_with(quotes);
+    let start = (range.start + usize::from(opens)).min(range.end);
+    let end = range.end.saturating_sub(usize::from(closes)).max(start);
+    (
+        text,
+        Span {
+            file,
+            range: start..end,
+        },
+    )
 }
 
 /// Decodes one JavaScript escape sequence (including its backslash).

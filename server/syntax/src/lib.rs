@@ -8,6 +8,8 @@ pub mod dump;
 pub mod eval;
 pub mod field;
 pub mod model;
+pub mod patch;
+mod shift;
 pub mod source_map;
 pub mod text;
 

@@ -1,6 +1,7 @@
 //! Text assembled from pieces of a host file (string literals, escapes, `+` concatenation), with a
 //! map from every byte of the assembled text back to the host file.
 
+use crate::model::FileId;
 use crate::text::TextRange;
 
 /// One run of the assembled text and the host bytes it came from. A verbatim run has equal
@@ -8,6 +9,9 @@ use crate::text::TextRange;
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Piece {
     text: TextRange,
+    /// The file the piece was written in: a string imported from another module, or joined from
+    /// literals of two modules, is not in the file of the code that uses it.
+    file: FileId,
     host: TextRange,
     verbatim: bool,
 }
@@ -31,8 +35,8 @@ impl MappedText {
         }
     }
 
-    /// Appends `text`, copied byte for byte from `host_start..` in the host file.
-    pub fn push_verbatim(&mut self, text: &str, host_start: usize) {
+    /// Appends `text`, copied byte for byte from `host_start..` in `file`.
+    pub fn push_verbatim(&mut self, file: FileId, text: &str, host_start: usize) {
         if text.is_empty() {
             return;
         }
@@ -40,20 +44,37 @@ impl MappedText {
         self.text.push_str(text);
         self.pieces.push(Piece {
             text: start..self.text.len(),
+            file,
             host: host_start..host_start + text.len(),
             verbatim: true,
         });
     }
 
-    /// Appends the decoded value of an escape sequence written at `host` in the host file.
-    pub fn push_escape(&mut self, decoded: &str, host: TextRange) {
+    /// Appends the decoded value of an escape sequence written at `host` in `file`.
+    pub fn push_escape(&mut self, file: FileId, decoded: &str, host: TextRange) {
         let start = self.text.len();
         self.text.push_str(decoded);
         self.pieces.push(Piece {
             text: start..self.text.len(),
+            file,
             host,
             verbatim: false,
         });
+    }
+
+    /// The file every byte of the text was written in; `None` for an empty text or one joined
+    /// from several files, whose host ranges then name no one file.
+    pub fn host_file(&self) -> Option<FileId> {
+        let file = self.pieces.first()?.file;
+        self.pieces.iter().all(|p| p.file == file).then_some(file)
+    }
+
+    /// Moves the host ranges written in `file` at or after `from` by `delta` bytes (an edit
+    /// before them changed the file's length).
+    pub(crate) fn shift_host(&mut self, file: FileId, from: usize, delta: isize) {
+        for piece in self.pieces.iter_mut().filter(|p| p.file == file) {
+            piece.host = crate::shift::shift_range(&piece.host, from, delta);
+        }
     }
 
     /// Appends another mapped text (string concatenation).
@@ -62,6 +83,7 @@ impl MappedText {
         self.text.push_str(&other.text);
         self.pieces.extend(other.pieces.iter().map(|p| Piece {
             text: p.text.start + shift..p.text.end + shift,
+            file: p.file,
             host: p.host.clone(),
             verbatim: p.verbatim,
         }));
@@ -145,12 +167,13 @@ mod tests {
     fn maps_verbatim_escapes_and_concatenation() {
         // host: 'ab\ncd' + "ef"
         //       0123456789012345
+        let file = FileId(0);
         let mut left = MappedText::new();
-        left.push_verbatim("ab", 1);
-        left.push_escape("\n", 3..5);
-        left.push_verbatim("cd", 5);
+        left.push_verbatim(file, "ab", 1);
+        left.push_escape(file, "\n", 3..5);
+        left.push_verbatim(file, "cd", 5);
         let mut right = MappedText::new();
-        right.push_verbatim("ef", 11);
+        right.push_verbatim(file, "ef", 11);
         left.append(&right);
         assert_eq!(left.text, "ab\ncdef");
         assert_eq!(left.to_host(0..2), Some(1..3));
@@ -159,5 +182,17 @@ mod tests {
         assert_eq!(left.to_host(4..6), Some(6..12));
         assert_eq!(left.to_host(7..7), Some(13..13));
         assert_eq!(left.from_host(11), Some(5));
+        assert_eq!(left.host_file(), Some(file));
+    }
+
+    #[test]
+    fn text_joined_from_two_files_has_no_one_host_file() {
+        let mut left = MappedText::new();
+        left.push_verbatim(FileId(0), "SELECT ", 10);
+        let mut right = MappedText::new();
+        right.push_verbatim(FileId(1), "1", 3);
+        left.append(&right);
+        assert_eq!(left.host_file(), None);
+        assert_eq!(MappedText::new().host_file(), None);
     }
 }
