@@ -749,16 +749,11 @@ impl<'a> Checker<'a> {
                 let catalog = self.catalog.filter(|c| c.catalog.engine == engine);
                 let facts = self.memo.sql(&sql.text, engine, catalog);
                 for d in &facts.analysis.diagnostics {
-                    let range = sql.to_host(d.range.clone()).unwrap_or(span.range.clone());
-                    self.push(
-                        &Span {
-                            file: span.file,
-                            range,
-                        },
-                        severity(d.severity),
-                        d.code,
-                        d.message.clone(),
-                    );
+                    // The SQL may be a constant of another module: its diagnostics go there.
+                    let at = sql
+                        .host_span(d.range.clone())
+                        .unwrap_or_else(|| span.clone());
+                    self.push(&at, severity(d.severity), d.code, d.message.clone());
                 }
             }
             Handler::SqlReference {

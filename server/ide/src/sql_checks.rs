@@ -33,8 +33,19 @@ pub mod codes {
 
 /// Where the SQL text lives: a string literal of a TypeScript file, or a `.sql` file.
 enum Host<'a> {
-    Inline { file: FileId, map: &'a MappedText },
-    File { path: PathBuf },
+    /// A string literal (or literals joined by `+`) of a TypeScript file, not always the file
+    /// of the handler: the SQL may be a constant imported from another module.
+    Inline {
+        file: FileId,
+        map: &'a MappedText,
+    },
+    /// Literals of several files joined: every diagnostic goes on the handler's argument.
+    Joined {
+        at: Span,
+    },
+    File {
+        path: PathBuf,
+    },
 }
 
 struct Ctx<'a> {
@@ -78,12 +89,18 @@ pub(crate) fn check_handler(
         return Vec::new();
     };
     let (sql, host): (&str, Host) = match handler {
-        Handler::InlineSql { span, sql, .. } => match sql.as_ref().filter(|s| s.complete) {
+        Handler::InlineSql {
+            span,
+            sql,
+            argument,
+        } => match sql.as_ref().filter(|s| s.complete) {
             Some(map) => (
                 &map.text,
-                Host::Inline {
-                    file: span.file,
-                    map,
+                match map.host_file() {
+                    Some(file) => Host::Inline { file, map },
+                    None => Host::Joined {
+                        at: argument.clone().unwrap_or_else(|| span.clone()),
+                    },
                 },
             ),
             None => return Vec::new(),
@@ -140,6 +157,7 @@ impl Ctx<'_> {
                 };
                 (self.project.file(*file).path.clone(), range)
             }
+            Host::Joined { at } => (self.project.file(at.file).path.clone(), at.range.clone()),
             Host::File { path } => (path.clone(), range),
         };
         self.out.push(Diagnostic {

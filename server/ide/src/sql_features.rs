@@ -87,23 +87,26 @@ fn site<'a>(analysis: &Analysis<'a>, path: &Path, offset: usize) -> Option<SqlSi
     if let Some(file_id) = analysis.project.file_id(path) {
         for (schema, name, op, handler) in sql_handlers(analysis.model) {
             let Handler::InlineSql {
-                span,
                 sql: Some(map),
                 argument,
+                ..
             } = handler
             else {
                 continue;
             };
-            if span.file != file_id {
-                continue;
-            }
+            // The SQL is where its literal is written, which may be another module (a constant).
             // An empty literal (`''`, two bytes) maps nothing: the cursor between its quotes.
             let empty_at = argument
                 .as_ref()
-                .filter(|a| map.text.is_empty() && a.range.len() == 2)
+                .filter(|a| a.file == file_id && map.text.is_empty() && a.range.len() == 2)
                 .map(|a| a.range.start + 1)
                 .filter(|&at| at == offset);
-            let Some(sql_offset) = map.from_host(offset).or(empty_at.map(|_| 0)) else {
+            let in_file = map.host_file() == Some(file_id);
+            let Some(sql_offset) = map
+                .from_host(offset)
+                .filter(|_| in_file)
+                .or(empty_at.map(|_| 0))
+            else {
                 continue;
             };
             return Some(SqlSite {
@@ -1108,15 +1111,11 @@ pub fn semantic_tokens(analysis: &Analysis<'_>, path: &Path) -> Vec<SemanticToke
     let text = &analysis.project.file(file_id).text;
     let mut out = Vec::new();
     for (schema, _, _, handler) in sql_handlers(analysis.model) {
-        let Handler::InlineSql {
-            span,
-            sql: Some(map),
-            ..
-        } = handler
-        else {
+        let Handler::InlineSql { sql: Some(map), .. } = handler else {
             continue;
         };
-        if span.file != file_id {
+        // Where the SQL is written, which is not always the handler's file (a constant).
+        if map.host_file() != Some(file_id) {
             continue;
         }
         let engine = engine_of(schema, analysis.catalog);

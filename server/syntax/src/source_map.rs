@@ -1,7 +1,7 @@
 //! Text assembled from pieces of a host file (string literals, escapes, `+` concatenation), with a
 //! map from every byte of the assembled text back to the host file.
 
-use crate::model::FileId;
+use crate::model::{FileId, Span};
 use crate::text::TextRange;
 
 /// One run of the assembled text and the host bytes it came from. A verbatim run has equal
@@ -141,6 +141,14 @@ impl MappedText {
         let host_start = self.host_start(start)?;
         let host_end = self.host_end(end.min(len))?;
         Some(host_start..host_end.max(host_start))
+    }
+
+    /// [`MappedText::to_host`] with the file: `None` also for a text joined from several files.
+    pub fn host_span(&self, range: TextRange) -> Option<Span> {
+        Some(Span {
+            file: self.host_file()?,
+            range: self.to_host(range)?,
+        })
     }
 
     /// Maps a host offset into the assembled text, if that byte is part of it.

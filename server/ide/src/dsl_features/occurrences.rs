@@ -274,12 +274,12 @@ impl Collector<'_, '_> {
                     continue;
                 };
                 match handler {
-                    Handler::InlineSql {
-                        span,
-                        sql: Some(sql),
-                        ..
-                    } => {
-                        let path = analysis.project.file(span.file).path.clone();
+                    Handler::InlineSql { sql: Some(sql), .. } => {
+                        // Where the SQL is written: a constant may live in another module.
+                        let Some(file) = sql.host_file() else {
+                            continue;
+                        };
+                        let path = analysis.project.file(file).path.clone();
                         for (range, target) in self.sql_refs(&sql.text, engine, &tables) {
                             if let Some(host) = sql.to_host(range) {
                                 self.out.push(Occurrence {

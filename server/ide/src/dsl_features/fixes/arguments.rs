@@ -33,17 +33,14 @@ fn sql_site<'a>(analysis: &Analysis<'a>, d: &Diagnostic) -> Option<SqlSite<'a>> 
                 continue;
             };
             let found = match handler {
-                Handler::InlineSql {
-                    sql: Some(sql),
-                    argument: Some(argument),
-                    ..
-                } if Some(argument.file) == file_id
-                    && argument.range.start <= d.range.start
-                    && d.range.end <= argument.range.end =>
+                // The SQL may be a constant of another module: matched where it is written.
+                Handler::InlineSql { sql: Some(sql), .. }
+                    if file_id.is_some() && sql.host_file() == file_id =>
                 {
-                    let start = sql.from_host(d.range.start)?;
-                    let end = sql.from_host(d.range.end)?;
-                    Some((sql.text.clone(), start..end))
+                    match (sql.from_host(d.range.start), sql.from_host(d.range.end)) {
+                        (Some(start), Some(end)) => Some((sql.text.clone(), start..end)),
+                        _ => None,
+                    }
                 }
                 Handler::SqlReference {
                     resolved: Some(resolved),
