@@ -1,5 +1,6 @@
 //! `schemals`: the language server and CLI for Amplify Gen 2 data schemas.
 
+mod allocator;
 mod amplify;
 mod cli;
 mod host;
@@ -41,7 +42,10 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     match command.as_str() {
-        "serve" | "--stdio" | "lsp" => lsp::run(),
+        "serve" | "--stdio" | "lsp" => {
+            allocator::use_one_arena();
+            lsp::run()
+        }
         "check" => cli::check(rest),
         "introspect" => cli::introspect(rest),
         "generate" => cli::generate(rest),
