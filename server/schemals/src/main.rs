@@ -43,7 +43,7 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     match command.as_str() {
         "serve" | "--stdio" | "lsp" => {
-            allocator::use_one_arena();
+            allocator::limit_arenas();
             lsp::run()
         }
         "check" => cli::check(rest),
