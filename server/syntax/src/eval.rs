@@ -7,7 +7,7 @@
 //! Whatever is not followed evaluates to [`Value::Unknown`], which makes the containing set
 //! incomplete, so analyses stay quiet instead of guessing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
@@ -15,6 +15,8 @@ use tree_sitter::{Node, Tree};
 use crate::field;
 use crate::model::*;
 use crate::source_map::MappedText;
+
+mod entry_memo;
 
 /// The files the evaluator may read, parsed. Implemented over the disk by the CLI and over open
 /// documents by the language server.
@@ -34,7 +36,7 @@ pub trait Sources {
 
 /// Evaluates `roots` (and whatever they import) and returns the model they build.
 pub fn evaluate(sources: &dyn Sources, roots: &[FileId]) -> SchemaModel {
-    evaluate_memoized(sources, roots, &EvalMemo::default())
+    evaluate_with(sources, roots, None)
 }
 
 /// [`evaluate`], starting from the state `memo` kept of an earlier evaluation where it still
@@ -45,6 +47,10 @@ pub fn evaluate(sources: &dyn Sources, roots: &[FileId]) -> SchemaModel {
 /// result depends on nothing but its own text, so an edit elsewhere does not evaluate its
 /// thousands of models again.
 pub fn evaluate_memoized(sources: &dyn Sources, roots: &[FileId], memo: &EvalMemo) -> SchemaModel {
+    evaluate_with(sources, roots, Some(memo))
+}
+
+fn evaluate_with(sources: &dyn Sources, roots: &[FileId], memo: Option<&EvalMemo>) -> SchemaModel {
     let mut evaluator = Evaluator {
         sources,
         model: SchemaModel::default(),
@@ -53,10 +59,16 @@ pub fn evaluate_memoized(sources: &dyn Sources, roots: &[FileId], memo: &EvalMem
         file: FileId(0),
         depth: 0,
         entry_positions: HashMap::new(),
-        memo: Some(memo),
+        memo,
+        entry_paths: HashSet::new(),
+        entries_replayed: 0,
     };
     for &root in roots {
         evaluator.module(root);
+    }
+    if let Some(memo) = memo {
+        memo.entries
+            .end_run(&evaluator.entry_paths, evaluator.entries_replayed);
     }
     evaluator.model
 }
@@ -66,6 +78,7 @@ pub fn evaluate_memoized(sources: &dyn Sources, roots: &[FileId], memo: &EvalMem
 #[derive(Default)]
 pub struct EvalMemo {
     kept: std::sync::Mutex<Option<Kept>>,
+    entries: entry_memo::EntryMemo,
 }
 
 impl std::fmt::Debug for EvalMemo {
@@ -91,6 +104,11 @@ impl EvalMemo {
         self.kept()
             .as_ref()
             .is_some_and(|k| k.path == path && k.text == text)
+    }
+
+    /// How many schema entries the last evaluation replayed instead of evaluating them.
+    pub fn entries_replayed(&self) -> usize {
+        self.entries.replayed()
     }
 
     fn kept(&self) -> std::sync::MutexGuard<'_, Option<Kept>> {
@@ -216,6 +234,10 @@ struct Evaluator<'s> {
     /// with the two places that change entries, `add_entry` and `rename`.
     entry_positions: HashMap<SchemaId, HashMap<String, Vec<usize>>>,
     memo: Option<&'s EvalMemo>,
+    /// Files whose schema entries this evaluation looked up in the memo, and how many it
+    /// replayed (see `entry_memo`).
+    entry_paths: HashSet<PathBuf>,
+    entries_replayed: usize,
 }
 
 fn is_amplify_package(specifier: &str) -> bool {
@@ -712,6 +734,22 @@ impl<'s> Evaluator<'s> {
     }
 
     fn object(&mut self, node: Node<'s>) -> Value<'s> {
+        self.object_entries(node, false)
+    }
+
+    /// The object of a schema's entries (`a.schema({...})`, `addToSchema({...})`): each entry's
+    /// value is evaluated once per text (see `entry_memo`).
+    fn schema_entries(&mut self, node: Node<'s>) -> Value<'s> {
+        if node.kind() != "object" || self.depth >= MAX_DEPTH {
+            return self.expr(node);
+        }
+        self.depth += 1;
+        let value = self.object_entries(node, true);
+        self.depth -= 1;
+        value
+    }
+
+    fn object_entries(&mut self, node: Node<'s>, schema_entries: bool) -> Value<'s> {
         let mut entries = ObjectEntries::default();
         let mut complete = true;
         let mut cursor = node.walk();
@@ -744,7 +782,11 @@ impl<'s> Evaluator<'s> {
                         }
                         _ => None,
                     };
-                    let value = self.expr(value);
+                    let value = if schema_entries {
+                        self.entry_value(value)
+                    } else {
+                        self.expr(value)
+                    };
                     match key {
                         Some(key) => entries.set(key, value),
                         None => complete = false,
@@ -1054,7 +1096,7 @@ impl<'s> Evaluator<'s> {
             generated,
             opaque: false,
         });
-        match types.map(|t| self.expr(t)) {
+        match types.map(|t| self.schema_entries(t)) {
             Some(Value::Object(entries, complete)) => {
                 self.model.schemas[id.0].entries_complete = complete;
                 for (name, value) in entries {
@@ -1459,7 +1501,7 @@ impl<'s> Evaluator<'s> {
                 self.callback(args.first(), vec![Value::Models(id)]);
             }
             "addToSchema" | "addQueries" | "addMutations" | "addSubscriptions" => {
-                match args.first().map(|a| self.expr(*a)) {
+                match args.first().map(|a| self.schema_entries(*a)) {
                     Some(Value::Object(entries, complete)) => {
                         if !complete {
                             self.model.schemas[id.0].entries_complete = false;

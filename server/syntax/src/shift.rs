@@ -107,21 +107,27 @@ impl Shift for Schema {
             opaque: _,
         } = self;
         span.shift(moved);
-        if let Database::Sql(SqlDatabase {
-            engine,
-            connection_secret,
-            identifier,
-        }) = database
-        {
-            engine.shift(moved);
-            connection_secret.shift(moved);
-            identifier.shift(moved);
-        }
+        database.shift(moved);
         entries.shift(moved);
         auth.shift(moved);
         for Rename { from, to } in renames {
             from.shift(moved);
             to.shift(moved);
+        }
+    }
+}
+
+impl Shift for Database {
+    fn shift(&mut self, moved: &Moved) {
+        if let Database::Sql(SqlDatabase {
+            engine,
+            connection_secret,
+            identifier,
+        }) = self
+        {
+            engine.shift(moved);
+            connection_secret.shift(moved);
+            identifier.shift(moved);
         }
     }
 }

@@ -1,0 +1,119 @@
+//! Evaluation with the memo of schema entries gives the model a fresh evaluation gives, edit after
+//! edit: one memo follows a session of edits (inside entries, between them, edits that add a
+//! binding an entry could read, that break the syntax) over the examples, and every model is
+//! compared with a fresh evaluation of the same text.
+
+mod common;
+
+use common::Files;
+use schemals_syntax::eval::{EvalMemo, evaluate, evaluate_memoized};
+use schemals_syntax::model::FileId;
+
+fn example(name: &str, file: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+        .join("amplify/data")
+        .join(file);
+    std::fs::read_to_string(path).expect("example file")
+}
+
+/// Evaluates `texts` with the edit applied to file `edited`, with the session's memo and fresh;
+/// asserts both models are the same and returns how many entries the memo replayed.
+fn evaluate_both(memo: &EvalMemo, texts: &[(&str, String)], edited: usize, text: &str) -> usize {
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, (path, t))| (*path, if i == edited { text } else { t.as_str() }))
+        .collect();
+    let sources = Files::new(&files);
+    let roots: Vec<FileId> = (0..files.len() as u32).map(FileId).collect();
+    let memoized = evaluate_memoized(&sources, &roots, memo);
+    let fresh = evaluate(&sources, &roots);
+    assert_eq!(
+        format!("{memoized:#?}"),
+        format!("{fresh:#?}"),
+        "the memoized model differs from a fresh evaluation of {} edited to:\n{text}",
+        files[edited].0
+    );
+    memo.entries_replayed()
+}
+
+/// A session of edits of file `edited`: insertions at every `step` bytes, each followed by the
+/// original text again. Returns the entries replayed over the session.
+fn session(texts: &[(&str, String)], edited: usize, step: usize, inserts: &[&str]) -> usize {
+    let memo = EvalMemo::default();
+    let original = &texts[edited].1;
+    // Entries written twice with the same text are replayed even in the first evaluation.
+    let mut replayed = evaluate_both(&memo, texts, edited, original);
+    let points = (0..=original.len())
+        .step_by(step)
+        .filter(|&p| original.is_char_boundary(p));
+    for (i, at) in points.enumerate() {
+        let insert = inserts[i % inserts.len()];
+        let edited_text = format!("{}{insert}{}", &original[..at], &original[at..]);
+        replayed += evaluate_both(&memo, texts, edited, &edited_text);
+        replayed += evaluate_both(&memo, texts, edited, original);
+    }
+    replayed
+}
+
+const INSERTS: &[&str] = &[
+    "x",
+    " ",
+    "é",
+    ")",
+    "'",
+    "\n",
+    "a.",
+    "allow",
+    ", extra: a.string()",
+    "/* note */",
+];
+
+#[test]
+fn a_session_on_a_dynamodb_schema_matches_fresh_evaluations() {
+    let texts = [(
+        "/p/amplify/data/resource.ts",
+        example("dynamodb-todo", "resource.ts"),
+    )];
+    let replayed = session(&texts, 0, 53, INSERTS);
+    assert!(replayed > 500, "only {replayed} entries were replayed");
+}
+
+#[test]
+fn a_session_on_a_generated_schema_matches_fresh_evaluations() {
+    let texts = [
+        (
+            "/p/amplify/data/resource.ts",
+            example("large-sql", "resource.ts"),
+        ),
+        (
+            "/p/amplify/data/schema.sql.ts",
+            example("large-sql", "schema.sql.ts"),
+        ),
+    ];
+    let replayed = session(&texts, 1, 211, INSERTS);
+    assert!(replayed > 500, "only {replayed} entries were replayed");
+}
+
+#[test]
+fn an_entry_that_reads_a_binding_is_evaluated_again_when_the_binding_changes() {
+    let text = |kind: &str| {
+        format!(
+            r#"import {{ a }} from "@aws-amplify/backend";
+const label = a.{kind}();
+export const schema = a.schema({{
+  Note: a.model({{ title: label, body: a.string() }}),
+  Tag: a.model({{ name: a.string() }}),
+}});
+"#
+        )
+    };
+    let texts = [("/p/amplify/data/resource.ts", text("string"))];
+    let memo = EvalMemo::default();
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("string")), 0);
+    // `Tag` reads nothing outside itself: replayed. `Note` reads `label`: never replayed.
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("integer")), 1);
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("string")), 1);
+}
