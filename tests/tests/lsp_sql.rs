@@ -210,3 +210,45 @@ fn semantic_tokens_colour_the_sql_of_the_string() {
     assert_eq!(data.len() % 5, 0);
     session.finish();
 }
+
+/// SQL kept as a constant of another module is completed and hovered where it is written.
+#[test]
+fn completion_inside_a_query_kept_in_another_module() {
+    let root = temp_project("notes-events", "sql-constant");
+    let data = root.join("amplify/data");
+    let resource = std::fs::read_to_string(data.join("resource.ts"))
+        .expect("resource.ts")
+        .replace(&format!("`{SQL}`"), "LIST_EVENTS")
+        .replacen(
+            "import",
+            "import { LIST_EVENTS } from './queries';\nimport",
+            1,
+        );
+    std::fs::write(data.join("resource.ts"), resource).expect("write resource.ts");
+    let queries = "export const LIST_EVENTS = `SELECT e. FROM events e;`;\n";
+    let path = data.join("queries.ts");
+    std::fs::write(&path, queries).expect("write queries.ts");
+    let uri = uri_of(&path);
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri_of(&root), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "typescript", "version": 1, "text": queries}}),
+    );
+    let mut session = Session { client, uri, root };
+    session.wait_for_catalog(queries);
+    let at = queries.find("SELECT e.").expect("SQL") + "SELECT e.".len();
+    let result = session.request_at("textDocument/completion", queries, at);
+    let items = match &result {
+        Value::Array(items) => items.clone(),
+        other => other["items"].as_array().cloned().unwrap_or_default(),
+    };
+    let mut labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    labels.sort();
+    assert_eq!(labels, ["geom", "id", "name"]);
+    session.finish();
+}

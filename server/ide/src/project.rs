@@ -260,7 +260,8 @@ impl Project {
 
     /// Evaluates every TypeScript file of the snapshot as a root.
     pub fn evaluate(&self) -> SchemaModel {
-        self.evaluate_memoized(&AnalysisMemo::default())
+        let roots: Vec<FileId> = (0..self.files.len() as u32).map(FileId).collect();
+        schemals_syntax::eval::evaluate(self, &roots)
     }
 
     /// [`Project::evaluate`], reusing what `memo` kept of an earlier evaluation that still applies.
