@@ -34,6 +34,7 @@ pub fn check_project_memoized(
         model,
         catalog,
         memo,
+        entries: crate::entries::Entries::new(model),
         out: Vec::new(),
     };
     for d in &model.diagnostics {
@@ -59,6 +60,7 @@ struct Checker<'a> {
     model: &'a SchemaModel,
     catalog: Option<&'a IndexedCatalog>,
     memo: &'a AnalysisMemo,
+    entries: crate::entries::Entries<'a>,
     out: Vec<Diagnostic>,
 }
 
@@ -100,7 +102,7 @@ impl<'a> Checker<'a> {
     /// the name is unknown; `Some(None)` when it exists but its kind is not known.
     fn resolve(&self, schema: SchemaId, name: &str) -> Option<Option<&'a TypeDef>> {
         for id in self.model.ref_scope(schema) {
-            if let Some(entry) = self.model.schema(id).entry(name) {
+            if let Some(entry) = self.entries.get(id, name) {
                 return Some(Some(&entry.def));
             }
         }
@@ -134,7 +136,7 @@ impl<'a> Checker<'a> {
             }
         }
         if schema.is_sql() {
-            self.catalog_models(schema);
+            self.catalog_models(id, schema);
         }
     }
 
@@ -713,6 +715,7 @@ impl<'a> Checker<'a> {
         self.out.extend(crate::sql_checks::check_handler(
             self.project,
             self.model,
+            &self.entries,
             self.catalog,
             self.memo,
             schema,
@@ -804,14 +807,21 @@ impl<'a> Checker<'a> {
     // ----- catalog -----
 
     /// Tables and columns behind the models of a SQL schema.
-    fn catalog_models(&mut self, schema: &Schema) {
+    fn catalog_models(&mut self, id: SchemaId, schema: &Schema) {
         let Some(catalog) = self.catalog else { return };
         if self.engine_of(schema) != Some(catalog.catalog.engine) {
             return;
         }
         if schema.generated {
             // schema.sql.ts against what generation would write now (drift.rs).
-            crate::drift::schema_drift(self.project, self.model, schema, catalog, &mut self.out);
+            crate::drift::schema_drift(
+                self.project,
+                self.model,
+                (id, schema),
+                &self.entries,
+                catalog,
+                &mut self.out,
+            );
             return;
         }
         let mut seen = HashSet::new();

@@ -12,9 +12,10 @@ use std::path::Path;
 
 use schemals_catalog::{Catalog, Column, Engine, Table};
 use schemals_syntax::model::{
-    Database, FieldType, Model, Scalar, Schema, SchemaModel, Span, TypeDef,
+    Database, EnumDef, FieldType, Model, Scalar, Schema, SchemaId, SchemaModel, Span, TypeDef,
 };
 
+use crate::entries::Entries;
 use crate::features::*;
 use crate::synthesize::{
     GeneratedField, GeneratedModel, GeneratedType, SynthesisOptions, sanitize_identifier,
@@ -42,7 +43,8 @@ pub const DRIFT_CODES: &[&str] = &[
 pub(crate) fn schema_drift(
     project: &Project,
     model: &SchemaModel,
-    schema: &Schema,
+    (schema_id, schema): (SchemaId, &Schema),
+    entries: &Entries<'_>,
     catalog: &IndexedCatalog,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -118,7 +120,11 @@ pub(crate) fn schema_drift(
         let generated_model = generated_models
             .get(&(table.schema.as_str(), table.name.as_str()))
             .copied();
-        model_drift(schema, sql_model, table, generated_model, &mut push);
+        let enum_named = |name: &str| match entries.get(schema_id, name).map(|e| &e.def) {
+            Some(TypeDef::Enum(e)) => Some(e),
+            _ => None,
+        };
+        model_drift(&enum_named, sql_model, table, generated_model, &mut push);
     }
     // Tables the file lacks.
     if let Some(generated) = generated
@@ -156,8 +162,8 @@ fn column_of<'t>(table: &'t Table, key: &str) -> Option<&'t Column> {
     })
 }
 
-fn model_drift(
-    schema: &Schema,
+fn model_drift<'e>(
+    enum_named: &impl Fn(&str) -> Option<&'e EnumDef>,
     sql_model: &Model,
     table: &Table,
     generated: Option<&GeneratedModel>,
@@ -187,7 +193,7 @@ fn model_drift(
         else {
             continue;
         };
-        field_drift(schema, field, column, planned, push);
+        field_drift(enum_named, field, column, planned, push);
     }
     let Some(generated) = generated else {
         return;
@@ -229,15 +235,16 @@ fn model_drift(
     }
 }
 
-fn field_drift(
-    schema: &Schema,
+fn field_drift<'e>(
+    enum_named: &impl Fn(&str) -> Option<&'e EnumDef>,
     field: &schemals_syntax::model::Field,
     column: &Column,
     planned: &GeneratedField,
     push: &mut impl FnMut(&Span, Severity, &'static str, String),
 ) {
     let name = &field.name.text;
-    let column_desc = format!("column \"{}\" ({})", column.name, column.data_type);
+    // Only a diagnostic needs it: formatted on demand, not for each of thousands of fields.
+    let column_desc = || format!("column \"{}\" ({})", column.name, column.data_type);
     // The type: a scalar factory, or an enum (by reference or inline, older generators).
     let written_enum_values: Option<Option<Vec<String>>> = match &field.ty {
         FieldType::Scalar(_) => None,
@@ -245,8 +252,8 @@ fn field_drift(
             e.complete
                 .then(|| e.values.iter().map(|v| v.text.clone()).collect()),
         ),
-        FieldType::Ref(target) => match schema.entry(&target.text).map(|e| &e.def) {
-            Some(TypeDef::Enum(e)) => Some(
+        FieldType::Ref(target) => match enum_named(&target.text) {
+            Some(e) => Some(
                 e.complete
                     .then(|| e.values.iter().map(|v| v.text.clone()).collect()),
             ),
@@ -269,9 +276,10 @@ fn field_drift(
                         Severity::Warning,
                         "drift-enum-values",
                         format!(
-                            "Field \"{name}\" allows [{}], but {column_desc} allows [{}]",
+                            "Field \"{name}\" allows [{}], but {desc} allows [{}]",
                             quoted_list(&written.into_iter().collect::<Vec<_>>()),
-                            quoted_list(&actual.into_iter().collect::<Vec<_>>())
+                            quoted_list(&actual.into_iter().collect::<Vec<_>>()),
+                            desc = column_desc(),
                         ),
                     );
                 }
@@ -288,8 +296,9 @@ fn field_drift(
             Severity::Warning,
             "drift-field-type",
             format!(
-                "Field \"{name}\" does not match {column_desc}: generation would write `{}`",
-                planned.expression
+                "Field \"{name}\" does not match {desc}: generation would write `{}`",
+                planned.expression,
+                desc = column_desc(),
             ),
         );
         return;
@@ -301,13 +310,15 @@ fn field_drift(
     if field.required != not_null && !sequence_ok {
         let message = if not_null {
             format!(
-                "Field \"{name}\" is optional, but {column_desc} is NOT NULL: generation would write `{}`",
-                planned.expression
+                "Field \"{name}\" is optional, but {desc} is NOT NULL: generation would write `{}`",
+                planned.expression,
+                desc = column_desc(),
             )
         } else {
             format!(
-                "Field \"{name}\" is required, but {column_desc} is nullable: generation would write `{}`",
-                planned.expression
+                "Field \"{name}\" is required, but {desc} is nullable: generation would write `{}`",
+                planned.expression,
+                desc = column_desc(),
             )
         };
         push(

@@ -8,6 +8,7 @@
 mod checks;
 mod drift;
 mod dsl_features;
+mod entries;
 pub mod features;
 mod memo;
 mod project;

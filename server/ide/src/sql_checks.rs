@@ -51,6 +51,7 @@ enum Host<'a> {
 struct Ctx<'a> {
     project: &'a Project,
     model: &'a SchemaModel,
+    entries: &'a crate::entries::Entries<'a>,
     catalog: Option<&'a IndexedCatalog>,
     engine: Engine,
     operation: &'a str,
@@ -66,6 +67,7 @@ struct Ctx<'a> {
 pub(crate) fn check_handler(
     project: &Project,
     model: &SchemaModel,
+    entries: &crate::entries::Entries<'_>,
     catalog: Option<&IndexedCatalog>,
     memo: &AnalysisMemo,
     schema: &Schema,
@@ -126,6 +128,7 @@ pub(crate) fn check_handler(
     let mut cx = Ctx {
         project,
         model,
+        entries,
         catalog,
         engine,
         operation: name,
@@ -518,7 +521,7 @@ impl Ctx<'_> {
             }),
             FieldType::Ref(name) => {
                 for id in self.model.ref_scope(self.schema) {
-                    let Some(entry) = self.model.schema(id).entry(&name.text) else {
+                    let Some(entry) = self.entries.get(id, &name.text) else {
                         continue;
                     };
                     return match &entry.def {
