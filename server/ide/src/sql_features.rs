@@ -399,27 +399,24 @@ impl Completer<'_, '_> {
         let Some((catalog, index)) = self.site.catalog() else {
             return;
         };
-        let models = model_tables(self.analysis);
-        let mut neighbours: HashSet<(&str, &str)> = HashSet::new();
-        for (schema, name) in &models {
-            for t in index.foreign_key_neighbours(catalog, schema, name) {
-                neighbours.insert((&t.schema, &t.name));
+        let computed;
+        let ranks = match self.analysis.cache {
+            Some(cache) => cache
+                .table_ranks
+                .get_or_init(|| TableRanks::new(self.analysis)),
+            None => {
+                computed = TableRanks::new(self.analysis);
+                &computed
             }
-        }
+        };
         // The written prefix may be a schema-qualified name's last part only.
         let prefix = self.cx.prefix.clone();
         let candidates: Vec<&Table> = index.tables_with_prefix(catalog, &prefix).collect();
-        // Looked up per candidate: sets, not scans of every model (quadratic at 1,000 tables).
-        let model_keys: HashSet<(&str, &str)> = models
-            .iter()
-            .map(|(s, n)| (s.as_str(), n.as_str()))
-            .collect();
         let backing = sql_models_by_table(self.analysis);
         for table in candidates {
-            let key = (table.schema.as_str(), table.name.as_str());
-            let rank = if model_keys.contains(&key) {
+            let rank = if ranks.is_modelled(table) {
                 "0"
-            } else if neighbours.contains(&key) {
+            } else if ranks.is_neighbour(table) {
                 "1"
             } else {
                 "2"
@@ -637,6 +634,52 @@ fn field_type_name(field: &Field) -> String {
 }
 
 /// (schema, table) of every model of a SQL schema, for ranking.
+/// The (schema, table) pairs behind the SQL models of a snapshot, and their foreign-key
+/// neighbours: the tables a query most likely names.
+/// By schema, then table name, so a candidate is looked up without allocating.
+#[derive(Debug, Default)]
+pub(crate) struct TableRanks {
+    modelled: HashMap<String, HashSet<String>>,
+    neighbours: HashMap<String, HashSet<String>>,
+}
+
+impl TableRanks {
+    fn new(analysis: &Analysis<'_>) -> TableRanks {
+        let mut ranks = TableRanks::default();
+        let models = model_tables(analysis);
+        for (schema, name) in &models {
+            if let Some(catalog) = analysis.catalog {
+                for t in catalog
+                    .index
+                    .foreign_key_neighbours(&catalog.catalog, schema, name)
+                {
+                    ranks
+                        .neighbours
+                        .entry(t.schema.clone())
+                        .or_default()
+                        .insert(t.name.clone());
+                }
+            }
+        }
+        for (schema, name) in models {
+            ranks.modelled.entry(schema).or_default().insert(name);
+        }
+        ranks
+    }
+
+    fn is_modelled(&self, table: &Table) -> bool {
+        self.modelled
+            .get(&table.schema)
+            .is_some_and(|names| names.contains(&table.name))
+    }
+
+    fn is_neighbour(&self, table: &Table) -> bool {
+        self.neighbours
+            .get(&table.schema)
+            .is_some_and(|names| names.contains(&table.name))
+    }
+}
+
 fn model_tables(analysis: &Analysis<'_>) -> Vec<(String, String)> {
     let Some(catalog) = analysis.catalog else {
         return Vec::new();

@@ -502,11 +502,11 @@ fn relationships_from_foreign_keys(
 ) -> Vec<CodeAction> {
     let all = occurrences::collect(analysis, false);
     let Some(found) = all.iter().find(|o| {
-        o.path == path
+        o.range.start <= range.end
+            && range.start <= o.range.end
             && o.role != Role::Sql
             && matches!(o.target, Target::Model(_))
-            && o.range.start <= range.end
-            && range.start <= o.range.end
+            && o.path == path
     }) else {
         return Vec::new();
     };

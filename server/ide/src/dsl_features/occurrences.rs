@@ -128,7 +128,8 @@ fn compute(analysis: &Analysis<'_>, with_sql: bool) -> Vec<Occurrence> {
 pub(super) fn at(occurrences: &[Occurrence], path: &Path, offset: usize) -> Option<Occurrence> {
     occurrences
         .iter()
-        .filter(|o| o.path == path && o.range.start <= offset && offset <= o.range.end)
+        // The range first: comparing paths parses their components, for each of thousands.
+        .filter(|o| o.range.start <= offset && offset <= o.range.end && o.path == path)
         .min_by_key(|o| o.range.end - o.range.start)
         .cloned()
 }
