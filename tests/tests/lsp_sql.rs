@@ -26,7 +26,13 @@ fn open(name: &str, edit: impl FnOnce(String) -> String) -> (Session, String) {
     let root = temp_project("notes-events", name);
     let resource = root.join("amplify/data/resource.ts");
     let text = edit(std::fs::read_to_string(&resource).expect("resource.ts"));
-    let uri = uri_of(&resource);
+    (start(root, &resource, &text), text)
+}
+
+/// Starts the server on the project at `root` and opens `path` with `text`, once the catalog
+/// answers for the SQL in it.
+fn start(root: std::path::PathBuf, path: &std::path::Path, text: &str) -> Session {
+    let uri = uri_of(path);
     let mut client = Client::start(&root);
     client.request(
         "initialize",
@@ -38,8 +44,8 @@ fn open(name: &str, edit: impl FnOnce(String) -> String) -> (Session, String) {
         json!({"textDocument": {"uri": uri, "languageId": "typescript", "version": 1, "text": text}}),
     );
     let mut session = Session { client, uri, root };
-    session.wait_for_catalog(&text);
-    (session, text)
+    session.wait_for_catalog(text);
+    session
 }
 
 impl Session {
@@ -228,19 +234,8 @@ fn completion_inside_a_query_kept_in_another_module() {
     let queries = "export const LIST_EVENTS = `SELECT e. FROM events e;`;\n";
     let path = data.join("queries.ts");
     std::fs::write(&path, queries).expect("write queries.ts");
-    let uri = uri_of(&path);
-    let mut client = Client::start(&root);
-    client.request(
-        "initialize",
-        json!({"processId": null, "rootUri": uri_of(&root), "capabilities": {}}),
-    );
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "typescript", "version": 1, "text": queries}}),
-    );
-    let mut session = Session { client, uri, root };
-    session.wait_for_catalog(queries);
+    // Hovering in the constant (how `start` waits for the catalog) already needs the fix.
+    let mut session = start(root, &path, queries);
     let at = queries.find("SELECT e.").expect("SQL") + "SELECT e.".len();
     let result = session.request_at("textDocument/completion", queries, at);
     let items = match &result {
