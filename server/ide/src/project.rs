@@ -251,8 +251,9 @@ impl Project {
     /// Whether `other` has the same TypeScript files, in the same order and with the same text:
     /// its schema model is then this project's too.
     pub fn same_typescript_as(&self, other: &Project) -> bool {
+        // Not `too_large`: a TypeScript file too large to read is in `files` with no text, and
+        // the list gains the referenced SQL files only after evaluation.
         self.files.len() == other.files.len()
-            && self.too_large == other.too_large
             && self.files.iter().zip(&other.files).all(|(a, b)| {
                 a.path == b.path && (Arc::ptr_eq(&a.text, &b.text) || a.text == b.text)
             })
@@ -283,7 +284,7 @@ impl Project {
     }
 
     fn patch_of(&self, (old, model): (&Project, &SchemaModel)) -> Option<SchemaModel> {
-        if self.files.len() != old.files.len() || self.too_large != old.too_large {
+        if self.files.len() != old.files.len() {
             return None;
         }
         let mut changed = None;

@@ -62,6 +62,7 @@ fn evaluate_with(sources: &dyn Sources, roots: &[FileId], memo: Option<&EvalMemo
         memo,
         entry_paths: HashSet::new(),
         entries_replayed: 0,
+        reports_dropped: 0,
     };
     for &root in roots {
         evaluator.module(root);
@@ -238,6 +239,8 @@ struct Evaluator<'s> {
     /// replayed (see `entry_memo`).
     entry_paths: HashSet<PathBuf>,
     entries_replayed: usize,
+    /// Reports not added because the same one was already there.
+    reports_dropped: usize,
 }
 
 fn is_amplify_package(specifier: &str) -> bool {
@@ -2055,7 +2058,10 @@ impl<'s> Evaluator<'s> {
             message,
             error: true,
         };
-        if !self.model.diagnostics.contains(&diagnostic) {
+        if self.model.diagnostics.contains(&diagnostic) {
+            // What a replayed entry would report depends on this (see `entry_memo`).
+            self.reports_dropped += 1;
+        } else {
             self.model.diagnostics.push(diagnostic);
         }
     }

@@ -117,3 +117,28 @@ export const schema = a.schema({{
     assert_eq!(evaluate_both(&memo, &texts, 0, &text("integer")), 1);
     assert_eq!(evaluate_both(&memo, &texts, 0, &text("string")), 1);
 }
+
+/// An entry evaluated twice reports its error once, as a fresh evaluation does; and an entry whose
+/// report was dropped as a repeat is not kept without it (found in review).
+#[test]
+fn an_entry_evaluated_twice_reports_as_a_fresh_evaluation_does() {
+    let text = |calls: &str| {
+        format!(
+            r#"import {{ a }} from '@aws-amplify/data-schema';
+const mk = () => a.schema({{
+  T: a.model({{ x: a.string() }})
+       .authorization((allow) => [allow.owner('apiKey')]),
+}});
+{calls}"#
+        )
+    };
+    let both = text("export const s1 = mk();\nexport const s2 = (mk());\n");
+    let second_only = text("export const s2 = (mk());\n");
+    let same_depth = text("export const s1 = mk();\nexport const s2 = mk();\n");
+    let texts = [("/p/amplify/data/resource.ts", both.clone())];
+    let memo = EvalMemo::default();
+    evaluate_both(&memo, &texts, 0, &both);
+    evaluate_both(&memo, &texts, 0, &second_only);
+    evaluate_both(&memo, &texts, 0, &same_depth);
+    evaluate_both(&memo, &texts, 0, &second_only);
+}

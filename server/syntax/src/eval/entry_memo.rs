@@ -148,7 +148,9 @@ impl<'s> Evaluator<'s> {
         names: Vec<String>,
         parameters: HashSet<String>,
     ) -> Option<Entry> {
-        if Counts::of(self).others != before.others {
+        // A report dropped as a repeat of one made outside the entry would be missing from the
+        // entry where that other one is not made.
+        if Counts::of(self).others != before.others || self.reports_dropped != before.dropped {
             return None;
         }
         let mut value = value.without_code()?;
@@ -197,7 +199,12 @@ impl<'s> Evaluator<'s> {
         for diagnostic in &entry.diagnostics {
             let mut diagnostic = diagnostic.clone();
             diagnostic.shift(&to_here);
-            self.model.diagnostics.push(diagnostic);
+            // As `report_span` does: the same report twice is one.
+            if self.model.diagnostics.contains(&diagnostic) {
+                self.reports_dropped += 1;
+            } else {
+                self.model.diagnostics.push(diagnostic);
+            }
         }
         let mut value = entry.value.clone();
         offset_model_ids(&mut value, base, 1);
@@ -210,6 +217,7 @@ impl<'s> Evaluator<'s> {
 struct Counts {
     models: usize,
     diagnostics: usize,
+    dropped: usize,
     others: [usize; 4],
 }
 
@@ -219,6 +227,7 @@ impl Counts {
         Counts {
             models: m.models.len(),
             diagnostics: m.diagnostics.len(),
+            dropped: evaluator.reports_dropped,
             others: [
                 m.schemas.len(),
                 m.combines.len(),
