@@ -151,7 +151,7 @@ fn main() {
             character: position.character + 1,
         };
         let mut typed = false;
-        let mut previous: Option<(Project, schemals_syntax::model::SchemaModel)> = None;
+        let mut previous: Option<(Project, Arc<schemals_syntax::model::SchemaModel>)> = None;
         let mut analyse = |text: &str, tree: Option<schemals_syntax::Tree>, lines: &LineIndex| {
             let file = ProjectFile::with_tree(
                 path.clone(),
@@ -164,8 +164,8 @@ fn main() {
             p.add(file);
             // As the server does: the previous snapshot's model is patched when it can be.
             let m = match previous.take() {
-                Some((old, model)) => p.evaluate_after((&old, &model), &memo),
-                None => p.evaluate_memoized(&memo),
+                Some((old, model)) => p.model_after((&old, &model), &memo),
+                None => Arc::new(p.evaluate_memoized(&memo)),
             };
             let diagnostics = check_project_memoized(&p, &m, Some(&catalog), &memo);
             previous = Some((p, m));

@@ -248,17 +248,6 @@ impl Project {
         self.sql_files.get(path).and_then(Option::as_ref)
     }
 
-    /// Whether `other` has the same TypeScript files, in the same order and with the same text:
-    /// its schema model is then this project's too.
-    pub fn same_typescript_as(&self, other: &Project) -> bool {
-        // Not `too_large`: a TypeScript file too large to read is in `files` with no text, and
-        // the list gains the referenced SQL files only after evaluation.
-        self.files.len() == other.files.len()
-            && self.files.iter().zip(&other.files).all(|(a, b)| {
-                a.path == b.path && (Arc::ptr_eq(&a.text, &b.text) || a.text == b.text)
-            })
-    }
-
     /// Evaluates every TypeScript file of the snapshot as a root.
     pub fn evaluate(&self) -> SchemaModel {
         let roots: Vec<FileId> = (0..self.files.len() as u32).map(FileId).collect();
@@ -271,19 +260,39 @@ impl Project {
         schemals_syntax::eval::evaluate_memoized(self, &roots, memo.evaluation())
     }
 
-    /// [`Project::evaluate_memoized`] after an edit of `previous` (with its model): when the edit
-    /// stayed inside the SQL of one `inlineSql` string, the previous model with that SQL read
-    /// again (see [`schemals_syntax::patch`]), without evaluating the project.
-    pub fn evaluate_after(
+    /// The model of this project after `previous` (with its model): that model itself when no
+    /// TypeScript file changed; when one edit stayed inside the SQL of one `inlineSql` string,
+    /// that model with the SQL read again (see [`schemals_syntax::patch`]); else a new
+    /// evaluation, reusing what `memo` kept.
+    pub fn model_after(
         &self,
-        previous: (&Project, &SchemaModel),
+        (old, model): (&Project, &Arc<SchemaModel>),
         memo: &AnalysisMemo,
-    ) -> SchemaModel {
-        self.patch_of(previous)
-            .unwrap_or_else(|| self.evaluate_memoized(memo))
+    ) -> Arc<SchemaModel> {
+        match self.changed_since(old) {
+            Some(None) => model.clone(),
+            Some(Some(i)) => {
+                let (new, old) = (&self.files[i], &old.files[i]);
+                let patched = new.tree().and_then(|tree| {
+                    schemals_syntax::patch::patch_sql_string_edit(
+                        model,
+                        FileId(i as u32),
+                        &old.text,
+                        &new.text,
+                        tree,
+                    )
+                });
+                Arc::new(patched.unwrap_or_else(|| self.evaluate_memoized(memo)))
+            }
+            None => Arc::new(self.evaluate_memoized(memo)),
+        }
     }
 
-    fn patch_of(&self, (old, model): (&Project, &SchemaModel)) -> Option<SchemaModel> {
+    /// Which TypeScript file's text differs from `old`'s: `Some(None)` for none, `None` when the
+    /// files are not the same list or more than one changed. Not `too_large`: a TypeScript file
+    /// too large to read is in the list with no text, and the list gains the referenced SQL
+    /// files only after evaluation.
+    fn changed_since(&self, old: &Project) -> Option<Option<usize>> {
         if self.files.len() != old.files.len() {
             return None;
         }
@@ -296,17 +305,10 @@ impl Project {
                 if changed.is_some() {
                     return None;
                 }
-                changed = Some((i, new, old));
+                changed = Some(i);
             }
         }
-        let (i, new, old) = changed?;
-        schemals_syntax::patch::patch_sql_string_edit(
-            model,
-            FileId(i as u32),
-            &old.text,
-            &new.text,
-            new.tree()?,
-        )
+        Some(changed)
     }
 }
 

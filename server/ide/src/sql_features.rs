@@ -101,12 +101,7 @@ fn site<'a>(analysis: &Analysis<'a>, path: &Path, offset: usize) -> Option<SqlSi
                 .filter(|a| a.file == file_id && map.text.is_empty() && a.range.len() == 2)
                 .map(|a| a.range.start + 1)
                 .filter(|&at| at == offset);
-            let in_file = map.host_file() == Some(file_id);
-            let Some(sql_offset) = map
-                .from_host(offset)
-                .filter(|_| in_file)
-                .or(empty_at.map(|_| 0))
-            else {
+            let Some(sql_offset) = map.from_host(file_id, offset).or(empty_at.map(|_| 0)) else {
                 continue;
             };
             return Some(SqlSite {
@@ -633,10 +628,9 @@ fn field_type_name(field: &Field) -> String {
     }
 }
 
-/// (schema, table) of every model of a SQL schema, for ranking.
-/// The (schema, table) pairs behind the SQL models of a snapshot, and their foreign-key
-/// neighbours: the tables a query most likely names.
-/// By schema, then table name, so a candidate is looked up without allocating.
+/// The tables behind the SQL models of a snapshot, and their foreign-key neighbours: the tables
+/// a query most likely names. By schema, then table name, so a candidate is looked up without
+/// allocating.
 #[derive(Debug, Default)]
 pub(crate) struct TableRanks {
     modelled: HashMap<String, HashSet<String>>,
@@ -646,19 +640,20 @@ pub(crate) struct TableRanks {
 impl TableRanks {
     fn new(analysis: &Analysis<'_>) -> TableRanks {
         let mut ranks = TableRanks::default();
+        let Some(catalog) = analysis.catalog else {
+            return ranks;
+        };
         let models = model_tables(analysis);
         for (schema, name) in &models {
-            if let Some(catalog) = analysis.catalog {
-                for t in catalog
-                    .index
-                    .foreign_key_neighbours(&catalog.catalog, schema, name)
-                {
-                    ranks
-                        .neighbours
-                        .entry(t.schema.clone())
-                        .or_default()
-                        .insert(t.name.clone());
-                }
+            for t in catalog
+                .index
+                .foreign_key_neighbours(&catalog.catalog, schema, name)
+            {
+                ranks
+                    .neighbours
+                    .entry(t.schema.clone())
+                    .or_default()
+                    .insert(t.name.clone());
             }
         }
         for (schema, name) in models {
@@ -680,6 +675,7 @@ impl TableRanks {
     }
 }
 
+/// (schema, table) of every model of a SQL schema.
 fn model_tables(analysis: &Analysis<'_>) -> Vec<(String, String)> {
     let Some(catalog) = analysis.catalog else {
         return Vec::new();

@@ -283,8 +283,7 @@ pub fn load_project(
     }
     let started = std::time::Instant::now();
     let model = match previous {
-        Some((old, model)) if project.same_typescript_as(old) => model.clone(),
-        Some((old, model)) => Arc::new(project.evaluate_after((old, model), memo)),
+        Some(previous) => project.model_after(previous, memo),
         None => Arc::new(project.evaluate_memoized(memo)),
     };
     tracing::debug!("evaluated in {:?}", started.elapsed());

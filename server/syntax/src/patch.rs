@@ -63,33 +63,15 @@ pub fn patch_sql_string_edit(
     if !is_plain_literal(old_text.get(old_range.clone())?, quote) {
         return None;
     }
-    let mut readers = previous
-        .schemas
-        .iter()
-        .flat_map(|schema| &schema.entries)
-        .filter_map(|entry| match &entry.def {
-            TypeDef::Operation(op) => op.handlers.as_ref(),
-            _ => None,
-        })
-        .flatten()
-        .filter(|handler| match handler {
-            Handler::InlineSql { argument, .. } => argument
-                .as_ref()
-                .is_some_and(|a| a.file == file && a.range == old_range),
-            _ => false,
-        });
-    let reader = readers.next()?;
-    // A literal read twice (a helper called for two queries) is left to a whole evaluation.
-    if readers.next().is_some() {
-        return None;
-    }
-    let Handler::InlineSql {
-        sql: Some(old_sql), ..
-    } = reader
-    else {
-        return None;
+    let reads_literal = |handler: &Handler| match handler {
+        Handler::InlineSql { argument, .. } => argument
+            .as_ref()
+            .is_some_and(|a| a.file == file && a.range == old_range),
+        _ => false,
     };
-    if !old_sql.complete || old_sql.host_file().is_some_and(|f| f != file) {
+    let reader = handlers(previous).position(reads_literal)?;
+    // A literal read twice (a helper called for two queries) is left to a whole evaluation.
+    if handlers(previous).skip(reader + 1).any(reads_literal) {
         return None;
     }
 
@@ -101,8 +83,28 @@ pub fn patch_sql_string_edit(
         from: old_range.end - 1,
         delta,
     });
-    let (new_sql, _) = string_value(literal, new_text, file);
-    for handler in model
+    if let Some(Handler::InlineSql { sql, .. }) = handlers_mut(&mut model).nth(reader) {
+        *sql = Some(string_value(literal, new_text, file).0);
+    }
+    Some(model)
+}
+
+/// Every handler of every operation, in the model's order.
+fn handlers(model: &SchemaModel) -> impl Iterator<Item = &Handler> {
+    model
+        .schemas
+        .iter()
+        .flat_map(|schema| &schema.entries)
+        .filter_map(|entry| match &entry.def {
+            TypeDef::Operation(op) => op.handlers.as_ref(),
+            _ => None,
+        })
+        .flatten()
+}
+
+/// [`handlers`], to change them.
+fn handlers_mut(model: &mut SchemaModel) -> impl Iterator<Item = &mut Handler> {
+    model
         .schemas
         .iter_mut()
         .flat_map(|schema| &mut schema.entries)
@@ -111,17 +113,6 @@ pub fn patch_sql_string_edit(
             _ => None,
         })
         .flatten()
-    {
-        if let Handler::InlineSql { argument, sql, .. } = handler
-            && argument
-                .as_ref()
-                .is_some_and(|a| a.file == file && a.range == range)
-        {
-            *sql = Some(new_sql);
-            break;
-        }
-    }
-    Some(model)
 }
 
 /// The bytes an edit changed: their start, and their end in the new text; `None` when the texts

@@ -151,9 +151,10 @@ impl MappedText {
         })
     }
 
-    /// Maps a host offset into the assembled text, if that byte is part of it.
-    pub fn from_host(&self, host_offset: usize) -> Option<usize> {
-        self.pieces.iter().find_map(|p| {
+    /// Maps an offset of `file` into the assembled text, if that byte is part of it (a text
+    /// joined from two files maps the offsets of each to its own pieces).
+    pub fn from_host(&self, file: FileId, host_offset: usize) -> Option<usize> {
+        self.pieces.iter().filter(|p| p.file == file).find_map(|p| {
             if p.host.contains(&host_offset) || p.host.end == host_offset {
                 Some(if p.verbatim {
                     p.text.start + (host_offset - p.host.start)
@@ -189,7 +190,7 @@ mod tests {
         assert_eq!(left.to_host(3..5), Some(5..7));
         assert_eq!(left.to_host(4..6), Some(6..12));
         assert_eq!(left.to_host(7..7), Some(13..13));
-        assert_eq!(left.from_host(11), Some(5));
+        assert_eq!(left.from_host(file, 11), Some(5));
         assert_eq!(left.host_file(), Some(file));
     }
 
@@ -201,6 +202,10 @@ mod tests {
         right.push_verbatim(FileId(1), "1", 3);
         left.append(&right);
         assert_eq!(left.host_file(), None);
+        // Offset 3 of each file is a different byte of the text.
+        assert_eq!(left.from_host(FileId(1), 3), Some(7));
+        assert_eq!(left.from_host(FileId(0), 13), Some(3));
+        assert_eq!(left.from_host(FileId(0), 3), None);
         assert_eq!(MappedText::new().host_file(), None);
     }
 }

@@ -34,14 +34,11 @@ fn sql_site<'a>(analysis: &Analysis<'a>, d: &Diagnostic) -> Option<SqlSite<'a>> 
             };
             let found = match handler {
                 // The SQL may be a constant of another module: matched where it is written.
-                Handler::InlineSql { sql: Some(sql), .. }
-                    if file_id.is_some() && sql.host_file() == file_id =>
-                {
-                    match (sql.from_host(d.range.start), sql.from_host(d.range.end)) {
-                        (Some(start), Some(end)) => Some((sql.text.clone(), start..end)),
-                        _ => None,
-                    }
-                }
+                Handler::InlineSql { sql: Some(sql), .. } => file_id.and_then(|file| {
+                    let start = sql.from_host(file, d.range.start)?;
+                    let end = sql.from_host(file, d.range.end)?;
+                    Some((sql.text.clone(), start..end))
+                }),
                 Handler::SqlReference {
                     resolved: Some(resolved),
                     ..
