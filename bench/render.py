@@ -95,13 +95,16 @@ def render(results):
 
     # ---- schemals LSP
     out += ["### schemals over LSP", "",
-            "| workload | first diagnostics, db up / unreachable (ms) | settled, db up (ms) | SQL completion `FROM ` "
+            "| workload | first diagnostics, db up / unreachable (ms): first session; later session "
+            "| settled, db up (ms) | SQL completion `FROM ` "
             "median / p95 / p99 (ms) | SQL completion `SELECT ` | DSL completion `models.` | completion after each "
             "keystroke | SQL hover | DSL hover | code actions in SQL | peak RSS (MiB) |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for label in labels:
         s = load(results, f"lsp-schemals-{label}-live.json") or {}
         d = load(results, f"lsp-schemals-{label}-down.json") or {}
+        sw = load(results, f"lsp-schemals-{label}-live-warm.json") or {}
+        dw = load(results, f"lsp-schemals-{label}-down-warm.json") or {}
         c, h = s.get("completion", {}), s.get("hover", {})
 
         def cell(e):
@@ -110,12 +113,16 @@ def render(results):
             m, p95, p99 = lat(e)
             return f"{ms(m, 2)} / {ms(p95, 2)} / {ms(p99, 2)}; CPU {ms(cpu_of(e), 2)}"
         out.append("| " + " | ".join([
-            label, f"{ms(s.get('first_diagnostics_ms'))} / {ms(d.get('first_diagnostics_ms'))}",
+            label, f"{ms(s.get('first_diagnostics_ms'))} / {ms(d.get('first_diagnostics_ms'))}; "
+            f"{ms(sw.get('first_diagnostics_ms'))} / {ms(dw.get('first_diagnostics_ms'))}",
             ms(s.get("settled_diagnostics_ms")), cell(c.get("sql_from_table")), cell(c.get("sql_select_column")),
             cell(c.get("dsl_models")), cell(c.get("sql_from_table_typing")), cell(h.get("sql_table")),
             cell(h.get("dsl_model")), cell((s.get("code_action") or {}).get("sql_column")),
-            ms(max(s.get("peak_rss_mib") or 0, d.get("peak_rss_mib") or 0))]) + " |")
-    out += ["", "Keystroke to diagnostics: an incremental `didChange` (one character typed, then removed) to "
+            rss_cell(s, d, sw, dw)]) + " |")
+    out += ["", "First session: no evaluation of `schema.sql.ts` saved yet; later session: the one the first "
+            "saved (see editors/README.md). Peak RSS: the whole first session (which also opens and edits "
+            "`schema.sql.ts`) / a later session's start-up.", "",
+            "Keystroke to diagnostics: an incremental `didChange` (one character typed, then removed) to "
             "the next `publishDiagnostics` of the edited file, each edit after the previous publish.", "",
             "| workload | edit inside a model (`schema.sql.ts`) median / p95 (ms) | CPU per edit (ms) "
             "| edit inside an SQL string (`resource.ts`) median / p95 (ms) | CPU per edit (ms) |",
@@ -174,6 +181,8 @@ def render(results):
     # ---- budgets
     s = load(results, "lsp-schemals-postgresql-1000-live.json")
     d = load(results, "lsp-schemals-postgresql-1000-down.json")
+    sw = load(results, "lsp-schemals-postgresql-1000-live-warm.json") or {}
+    dw = load(results, "lsp-schemals-postgresql-1000-down-warm.json") or {}
     p = load(results, "lsp-pls-postgresql-1000-live.json")
     intro = load(results, "cli-introspect-postgresql-1000.json")
     if s:
@@ -184,17 +193,23 @@ def render(results):
                               lat(c.get("dsl_models"))[1]) if v is not None)
         k95 = max((lat(k.get(x))[1] or 0) for x in ("model_edit", "sql_edit"))
         first = max(s.get("first_diagnostics_ms") or 1e9, (d or {}).get("first_diagnostics_ms") or 1e9)
+        later = max(sw.get("first_diagnostics_ms") or 1e9, dw.get("first_diagnostics_ms") or 1e9)
         rss = max(s.get("peak_rss_mib") or 0, (d or {}).get("peak_rss_mib") or 0)
+        rss_later = max(sw.get("peak_rss_mib") or 0, dw.get("peak_rss_mib") or 0)
         iw = intro and intro["wall_s"]["median"]
         rows = [
             ("completion: ≥ 10× less server CPU than pls", f"{b / a:.0f}×" if a and b else "–",
              bool(a and b and b / a >= 10)),
             ("completion: p95 ≤ 5 ms (SQL and DSL, no edit in between)", f"{p95:.2f} ms", p95 <= 5),
             ("keystroke-to-diagnostics ≤ 20 ms (p95, model and SQL edit)", f"{k95:.1f} ms", k95 <= 20),
-            ("first diagnostics ≤ 150 ms, db up and down", f"{first:.1f} ms", first <= 150),
+            ("first diagnostics ≤ 150 ms, db up and down: first session", f"{first:.1f} ms", first <= 150),
+            ("first diagnostics ≤ 150 ms, db up and down: later session (evaluation saved)",
+             f"{later:.1f} ms", later <= 150),
             ("introspection of 1,000 tables ≤ 1 s", f"{iw:.3f} s (whole process)" if iw else "–",
              bool(iw and iw <= 1)),
-            ("peak RSS ≤ 40 MB (server)", f"{rss:.1f} MiB", rss <= 40),
+            ("peak RSS ≤ 40 MB (server): the whole first session", f"{rss:.1f} MiB", rss <= 40),
+            ("peak RSS ≤ 40 MB (server): a later session's start-up", f"{rss_later:.1f} MiB",
+             0 < rss_later <= 40),
         ]
         out += ["### Budgets (PostgreSQL, 1,000 tables, 5,000-line resource.ts)", "",
                 "| budget | measured | |", "|---|---|---|"]
@@ -202,6 +217,13 @@ def render(results):
         out.append("")
     out.append(END)
     return "\n".join(out) + "\n"
+
+
+def rss_cell(s, d, sw, dw):
+    """Peak RSS of the first sessions (the whole live one, the unreachable one) / of the later start-ups."""
+    first = max(s.get("peak_rss_mib") or 0, d.get("peak_rss_mib") or 0)
+    later = max(sw.get("peak_rss_mib") or 0, dw.get("peak_rss_mib") or 0)
+    return f"{ms(first)} / {ms(later)}"
 
 
 def main():

@@ -6,7 +6,7 @@
 # about 5,000 lines with 200 inlineSql queries); loads each into a fresh database; installs
 # postgres-language-server 0.25.5 under target/bench/pls; then measures, in the same run:
 #   * schemals over LSP (bench/bench_schemals.py): first diagnostics with the database up and
-#     unreachable, completion and hover in SQL and in the DSL, completion while typing,
+#     unreachable, in a first session and in a later one (with the saved evaluation), completion and hover in SQL and in the DSL, completion while typing,
 #     keystroke-to-diagnostics in a model and in an SQL string, peak RSS;
 #   * postgres-language-server over LSP (bench/bench_lsp.py) on a .sql file over the same
 #     PostgreSQL database: first diagnostics (database up and unreachable) and completion;
@@ -105,17 +105,27 @@ for size in $sizes; do
     fi
 
     echo "== $label: schemals over LSP"
+    # The first session finds no saved evaluation of schema.sql.ts (a fresh cache folder) and saves
+    # one; "-down" is a first session too (saving turned off); the "-warm" runs are later sessions.
+    cache="$work/cache-$label"
+    rm -rf "$cache"
     python3 bench/bench_schemals.py --server "$bin" --project "$project" --label "schemals-$label-live" \
-      --env "SQL_CONNECTION_STRING=$url" -n "$n" --out "$results/lsp-schemals-$label-live.json" \
-      || echo "schemals run failed ($label live)"
+      --env "SQL_CONNECTION_STRING=$url" --env "SCHEMALS_CACHE_DIR=$cache" -n "$n" \
+      --out "$results/lsp-schemals-$label-live.json" || echo "schemals run failed ($label live)"
     python3 bench/bench_schemals.py --server "$bin" --project "$project" --label "schemals-$label-down" \
-      --env "SQL_CONNECTION_STRING=$down" --startup-only --out "$results/lsp-schemals-$label-down.json" \
-      || echo "schemals run failed ($label down)"
+      --env "SQL_CONNECTION_STRING=$down" --env "SCHEMALS_CACHE_DIR=" --startup-only \
+      --out "$results/lsp-schemals-$label-down.json" || echo "schemals run failed ($label down)"
+    for state in live down; do
+      target=$([ "$state" = live ] && echo "$url" || echo "$down")
+      python3 bench/bench_schemals.py --server "$bin" --project "$project" --label "schemals-$label-$state-warm" \
+        --env "SQL_CONNECTION_STRING=$target" --env "SCHEMALS_CACHE_DIR=$cache" --startup-only \
+        --out "$results/lsp-schemals-$label-$state-warm.json" || echo "schemals run failed ($label $state warm)"
+    done
 
     echo "== $label: schemals check, introspect, generate"
     # Fewer runs of the slow commands on the largest catalog (MariaDB's information_schema is slow).
     runs=$([ "$size" -ge 5000 ] && echo 1 || echo 3)
-    python3 bench/timeit.py "$results/cli-check-$label.json" 5 -- "$bin" check "$project"
+    SCHEMALS_CACHE_DIR= python3 bench/timeit.py "$results/cli-check-$label.json" 5 -- "$bin" check "$project"
     python3 bench/timeit.py "$results/cli-introspect-$label.json" "$runs" -- \
       "$bin" introspect "$project" --database-url "$url" --out "$work/introspected-$label.json"
     python3 bench/timeit.py "$results/cli-generate-$label.json" "$runs" -- \

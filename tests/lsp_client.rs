@@ -33,6 +33,9 @@ impl Client {
             .arg("serve")
             .current_dir(root)
             .env_remove("SQL_CONNECTION_STRING")
+            // No evaluation saved between the tests' sessions (tests/tests/saved_evaluation.rs
+            // turns it on for its own).
+            .env("SCHEMALS_CACHE_DIR", "")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());

@@ -45,6 +45,7 @@ pub fn check_project_memoized(
         };
         cx.push(&d.span, severity, d.code, d.message.clone());
     }
+    memo.analyse_in_parallel(&cx.queries());
     for (i, schema) in model.schemas.iter().enumerate() {
         cx.schema(SchemaId(i), schema);
     }
@@ -138,6 +139,46 @@ impl<'a> Checker<'a> {
         if schema.is_sql() {
             self.catalog_models(id, schema);
         }
+    }
+
+    /// The SQL the checks of the handlers will analyse: the first SQL handler of each operation
+    /// of an SQL schema (a superset is harmless; the memo drops what no check used).
+    fn queries(&self) -> Vec<(&'a str, Engine, Option<&'a IndexedCatalog>)> {
+        let mut queries = Vec::new();
+        for schema in self
+            .model
+            .schemas
+            .iter()
+            .filter(|s| s.is_sql() && !s.opaque)
+        {
+            let Some(engine) = self.engine_of(schema) else {
+                continue;
+            };
+            let catalog = self.catalog.filter(|c| c.catalog.engine == engine);
+            let operations = schema.entries.iter().filter_map(|entry| match &entry.def {
+                TypeDef::Operation(op) => op.handlers.as_ref(),
+                _ => None,
+            });
+            for handlers in operations {
+                let sql = match handlers.iter().find(|h| h.is_sql()) {
+                    Some(Handler::InlineSql { sql: Some(sql), .. }) if sql.complete => {
+                        sql.text.as_str()
+                    }
+                    Some(Handler::SqlReference {
+                        resolved: Some(path),
+                        ..
+                    }) => match self.project.sql_file(path) {
+                        Some(file) => &*file.text,
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                if !sql.trim().is_empty() {
+                    queries.push((sql, engine, catalog));
+                }
+            }
+        }
+        queries
     }
 
     fn engine_of(&self, schema: &Schema) -> Option<Engine> {

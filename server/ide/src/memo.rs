@@ -64,6 +64,27 @@ impl AnalysisMemo {
         self.evaluation.keeps(path, text)
     }
 
+    /// The evaluation this memo keeps, as bytes for a later session (see
+    /// [`schemals_syntax::eval::EvalMemo::saved`]), with the path of its file.
+    pub fn saved_evaluation(&self) -> Option<(std::path::PathBuf, Vec<u8>)> {
+        self.evaluation.saved()
+    }
+
+    /// The path of the file whose evaluation [`AnalysisMemo::saved_evaluation`] would save.
+    pub fn saved_evaluation_path(&self) -> Option<std::path::PathBuf> {
+        self.evaluation.saved_path()
+    }
+
+    /// Keeps an evaluation saved by an earlier session if it is that of `path` with `text`.
+    pub fn restore_evaluation(&self, bytes: &[u8], path: &std::path::Path, text: &str) -> bool {
+        self.evaluation.restore_saved(bytes, path, text)
+    }
+
+    /// Changes each time the memo keeps another evaluation (see [`AnalysisMemo::saved_evaluation`]).
+    pub fn kept_evaluation_generation(&self) -> u64 {
+        self.evaluation.kept_generation()
+    }
+
     fn runs(&self) -> MutexGuard<'_, Runs> {
         // Entries are inserted whole: a poisoned lock still holds consistent data.
         self.sql.lock().unwrap_or_else(|e| e.into_inner())
@@ -78,17 +99,8 @@ impl AnalysisMemo {
     ) -> Arc<SqlFacts> {
         let catalog_id = catalog.map(IndexedCatalog::id);
         let key = self.hasher.hash_one((sql, engine, catalog_id));
-        let matches =
-            |f: &SqlFacts| *f.text == *sql && f.engine == engine && f.catalog == catalog_id;
-        {
-            let mut runs = self.runs();
-            if let Some(found) = runs.current.get(&key).filter(|f| matches(f)) {
-                return found.clone();
-            }
-            if let Some(found) = runs.previous.remove(&key).filter(|f| matches(f)) {
-                runs.current.insert(key, found.clone());
-                return found;
-            }
+        if let Some(found) = self.kept(key, sql, engine, catalog_id) {
+            return found;
         }
         // Computed without the lock: other snapshots' checks go on meanwhile.
         let facts = Arc::new(SqlFacts {
@@ -100,6 +112,56 @@ impl AnalysisMemo {
         });
         self.runs().current.insert(key, facts.clone());
         facts
+    }
+
+    /// The facts of `sql` kept by this run or the one before (then kept for this run too).
+    fn kept(
+        &self,
+        key: u64,
+        sql: &str,
+        engine: Engine,
+        catalog_id: Option<u64>,
+    ) -> Option<Arc<SqlFacts>> {
+        let matches =
+            |f: &SqlFacts| *f.text == *sql && f.engine == engine && f.catalog == catalog_id;
+        let mut runs = self.runs();
+        if let Some(found) = runs.current.get(&key).filter(|f| matches(f)) {
+            return Some(found.clone());
+        }
+        let found = runs.previous.remove(&key).filter(|f| matches(f))?;
+        runs.current.insert(key, found.clone());
+        Some(found)
+    }
+
+    /// Analyses the `queries` this memo lacks on two threads, before the checks ask for them one
+    /// by one: the first checks of a project analyse every query (half their time at 200
+    /// queries), and each query's analysis depends on nothing but its text, engine and catalog.
+    pub(crate) fn analyse_in_parallel(&self, queries: &[(&str, Engine, Option<&IndexedCatalog>)]) {
+        let missing: Vec<_> = queries
+            .iter()
+            .filter(|(sql, engine, catalog)| {
+                let catalog_id = catalog.map(IndexedCatalog::id);
+                let key = self.hasher.hash_one((*sql, *engine, catalog_id));
+                self.kept(key, sql, *engine, catalog_id).is_none()
+            })
+            .collect();
+        // Below this a thread costs more than it saves (a keystroke changes one query).
+        const PARALLEL_FROM: usize = 8;
+        if missing.len() < PARALLEL_FROM {
+            return;
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            while let Some((sql, engine, catalog)) =
+                missing.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            {
+                self.sql(sql, *engine, *catalog);
+            }
+        };
+        std::thread::scope(|scope| {
+            scope.spawn(work);
+            work();
+        });
     }
 
     /// Ends a run of the checks: entries it did not use are dropped.

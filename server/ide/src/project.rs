@@ -64,6 +64,26 @@ impl ProjectFile {
         }
     }
 
+    /// A TypeScript file whose syntax facts are known without its tree (an evaluation saved by
+    /// an earlier session holds them): parsed only on first use of the tree.
+    pub fn typescript_unparsed(
+        path: PathBuf,
+        text: Arc<str>,
+        has_syntax_error: bool,
+        imports: Vec<String>,
+    ) -> ProjectFile {
+        ProjectFile {
+            lines: Arc::new(LineIndex::new(&text)),
+            path,
+            text,
+            syntax: Arc::new(Syntax {
+                tree: OnceLock::new(),
+                has_error: OnceLock::from(has_syntax_error),
+                imports: OnceLock::from(imports),
+            }),
+        }
+    }
+
     pub fn sql(path: PathBuf, text: Arc<str>) -> ProjectFile {
         ProjectFile {
             lines: Arc::new(LineIndex::new(&text)),
@@ -118,6 +138,52 @@ impl ProjectFile {
             syntax: Arc::new(syntax),
             ..self.clone()
         }
+    }
+}
+
+impl ProjectFile {
+    /// Evaluates this file alone, as file `id` of the project it is about to join, and keeps the
+    /// result in `memo` when it imports nothing relative (see
+    /// [`schemals_syntax::eval::evaluate_ahead`]): the first evaluation of the project then takes
+    /// it instead of evaluating the file again.
+    pub fn evaluate_ahead(&self, id: FileId, memo: &AnalysisMemo) {
+        schemals_syntax::eval::evaluate_ahead(&Alone { id, file: self }, id, memo.evaluation());
+    }
+}
+
+/// One file as the whole of a project, under the id it will have in the real one.
+struct Alone<'a> {
+    id: FileId,
+    file: &'a ProjectFile,
+}
+
+impl Sources for Alone<'_> {
+    fn text(&self, file: FileId) -> &str {
+        if file == self.id { &self.file.text } else { "" }
+    }
+
+    fn tree(&self, file: FileId) -> Option<&Tree> {
+        (file == self.id).then(|| self.file.tree()).flatten()
+    }
+
+    fn import_specifiers(&self, file: FileId) -> Vec<String> {
+        if file == self.id {
+            self.file.import_specifiers().to_vec()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn path(&self, file: FileId) -> &Path {
+        if file == self.id {
+            &self.file.path
+        } else {
+            Path::new("")
+        }
+    }
+
+    fn resolve_import(&self, _: FileId, _: &str) -> Option<FileId> {
+        None
     }
 }
 

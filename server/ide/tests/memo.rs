@@ -168,3 +168,62 @@ fn a_kept_file_is_evaluated_without_its_tree() {
     );
     assert!(third.file(generated).parsed_tree().is_some());
 }
+
+#[test]
+fn a_file_evaluated_ahead_is_taken_by_the_project_evaluation() {
+    let expected = dump(&project("SELECT id FROM notes").evaluate());
+    let mut whole = project("SELECT id FROM notes");
+    let path = PathBuf::from("/memo/amplify/data/schema.sql.ts");
+    let generated = whole
+        .file_id(&path)
+        .expect("schema.sql.ts is in the project");
+
+    // As the host does while parsing: the generated file alone, under the id it has in the
+    // project. Without a tree afterwards, the project's evaluation can only take the kept state.
+    let memo = AnalysisMemo::default();
+    whole.file(generated).evaluate_ahead(generated, &memo);
+    assert!(memo.keeps_evaluation_of(&path, GENERATED));
+    whole.forget_tree(generated);
+    assert_eq!(dump(&whole.evaluate_memoized(&memo)), expected);
+    assert!(whole.file(generated).parsed_tree().is_none());
+
+    // A file with a relative import is not evaluated alone: its imports would be missing.
+    let memo = AnalysisMemo::default();
+    let resource = whole.file_id(&PathBuf::from("/memo/amplify/data/resource.ts"));
+    let resource = resource.expect("resource.ts is in the project");
+    whole.file(resource).evaluate_ahead(resource, &memo);
+    assert!(!memo.keeps_evaluation_of(&whole.file(resource).path, &whole.file(resource).text));
+}
+
+#[test]
+fn a_saved_evaluation_restores_the_same_model_for_the_same_text_only() {
+    let evaluated = project("SELECT id FROM notes");
+    let expected = dump(&evaluated.evaluate());
+    let path = PathBuf::from("/memo/amplify/data/schema.sql.ts");
+    let first_session = AnalysisMemo::default();
+    evaluated.evaluate_memoized(&first_session);
+    let (saved_path, bytes) = first_session
+        .saved_evaluation()
+        .expect("the generated file's evaluation is kept");
+    assert_eq!(saved_path, path);
+
+    // The next session: the generated file is never parsed, the model is the same.
+    let next_session = AnalysisMemo::default();
+    assert!(next_session.restore_evaluation(&bytes, &path, GENERATED));
+    let mut restored = project("SELECT id FROM notes");
+    let generated = restored
+        .file_id(&path)
+        .expect("schema.sql.ts is in the project");
+    restored.forget_tree(generated);
+    assert_eq!(dump(&restored.evaluate_memoized(&next_session)), expected);
+    assert!(restored.file(generated).parsed_tree().is_none());
+
+    // Another text, another path, or damaged bytes: nothing is restored.
+    let other = AnalysisMemo::default();
+    let edited = GENERATED.replace("content", "body");
+    assert!(!other.restore_evaluation(&bytes, &path, &edited));
+    assert!(!other.restore_evaluation(&bytes, Path::new("/elsewhere/schema.sql.ts"), GENERATED));
+    assert!(!other.restore_evaluation(&bytes[..bytes.len() / 2], &path, GENERATED));
+    assert!(!other.restore_evaluation(b"not an evaluation", &path, GENERATED));
+    assert!(!other.keeps_evaluation_of(&path, GENERATED));
+}

@@ -12,6 +12,8 @@ use schemals_ide::{
 };
 use schemals_syntax::model::{Database, SchemaModel};
 
+use crate::saved_evaluation::EvaluationStore;
+
 /// The file name of the committed catalog snapshot, written next to the schema files.
 pub const SNAPSHOT_FILE_NAME: &str = "schemals-catalog.json";
 
@@ -95,6 +97,7 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// The code of the diagnostic on a file over [`MAX_FILE_BYTES`].
 pub const FILE_TOO_LARGE: &str = "file-too-large";
 
+#[derive(Clone)]
 enum FileText {
     Text(Arc<str>),
     /// Over [`MAX_FILE_BYTES`]: its size in bytes.
@@ -180,26 +183,44 @@ impl ParseCache {
 
     /// Parses the files of `paths` that the cache lacks (or holds with another text) on two
     /// threads: the first analysis of a project parses all of them, and the largest (a generated
-    /// `schema.sql.ts` of 1,000 tables) alone takes tens of milliseconds.
-    fn parse_in_parallel(&mut self, texts: &[(PathBuf, Option<FileText>)]) {
-        let missing: Vec<(PathBuf, Arc<str>)> = texts
+    /// `schema.sql.ts` of 1,000 tables) alone takes tens of milliseconds. With `memo`, the largest
+    /// is also evaluated ahead on its thread while the other thread parses the rest (see
+    /// [`ProjectFile::evaluate_ahead`]); the files join the project in the order of `texts`.
+    fn parse_in_parallel(
+        &mut self,
+        texts: &[(PathBuf, Option<FileText>)],
+        memo: Option<&AnalysisMemo>,
+    ) {
+        // The id each file will have: those that exist join the project in this order.
+        let ids = texts.iter().scan(0u32, |next, (_, text)| {
+            let id = schemals_syntax::model::FileId(*next);
+            *next += u32::from(text.is_some());
+            Some(id)
+        });
+        let missing: Vec<(schemals_syntax::model::FileId, PathBuf, Arc<str>)> = texts
             .iter()
-            .filter_map(|(path, text)| match text {
-                Some(FileText::Text(text)) => Some((path.clone(), text.clone())),
+            .zip(ids)
+            .filter_map(|((path, text), id)| match text {
+                Some(FileText::Text(text)) => Some((id, path.clone(), text.clone())),
                 _ => None,
             })
-            .filter(|(path, text)| {
+            .filter(|(_, path, text)| {
                 self.files
                     .get(path)
                     .is_none_or(|f| !Arc::ptr_eq(&f.text, text) && *f.text != **text)
             })
             .collect();
         if missing.len() < 2 {
+            // One file: parsed here, while the caller's other thread does its own work.
+            for (_, path, text) in missing {
+                self.put(ProjectFile::typescript(path, text, None));
+            }
             return;
         }
         // Largest first, each thread taking the next file: the two halves come out even.
         let mut queue = missing;
-        queue.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
+        queue.sort_by_key(|(_, _, text)| std::cmp::Reverse(text.len()));
+        let largest = queue.first().map(|(id, _, _)| *id);
         let queue = Mutex::new(queue.into_iter());
         let parsed = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
@@ -207,8 +228,11 @@ impl ParseCache {
                 scope.spawn(|| {
                     loop {
                         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                        let Some((path, text)) = next else { break };
+                        let Some((id, path, text)) = next else { break };
                         let file = ProjectFile::typescript(path, text, None);
+                        if let Some(memo) = memo.filter(|_| Some(id) == largest) {
+                            file.evaluate_ahead(id, memo);
+                        }
                         parsed.lock().unwrap_or_else(|e| e.into_inner()).push(file);
                     }
                 });
@@ -244,6 +268,7 @@ pub fn load_project(
     cache: &mut ParseCache,
     memo: &AnalysisMemo,
     previous: Option<(&Project, &Arc<SchemaModel>)>,
+    store: Option<&EvaluationStore>,
 ) -> (Project, Arc<SchemaModel>) {
     let mut project = Project::new(root.to_path_buf());
     let mut paths = discover_schema_files(root);
@@ -260,8 +285,46 @@ pub fn load_project(
         })
         .collect();
     let started = std::time::Instant::now();
-    cache.parse_in_parallel(&texts);
+    // The first build takes an evaluation saved by an earlier session (that file is then not
+    // parsed), or evaluates the largest file ahead; later builds find either kept in the memo.
+    let saved: Vec<(&PathBuf, &Arc<str>)> = match store {
+        Some(store) if previous.is_none() => texts
+            .iter()
+            .filter_map(|(path, text)| match text {
+                Some(FileText::Text(text)) if store.holds(path) => Some((path, text)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if let (Some(store), false) = (store, saved.is_empty()) {
+        // The saved evaluation is read on one thread while the other files are parsed on this
+        // one; a file whose saved evaluation does not apply is parsed afterwards.
+        let others: Vec<(PathBuf, Option<FileText>)> = texts
+            .iter()
+            .filter(|(path, _)| !saved.iter().any(|(p, _)| *p == path))
+            .map(|(path, text)| (path.clone(), text.clone()))
+            .collect();
+        let restored = std::thread::scope(|scope| {
+            let restoring = scope.spawn(|| {
+                saved
+                    .iter()
+                    .find_map(|(path, text)| store.restore(path, text, memo))
+            });
+            cache.parse_in_parallel(&others, None);
+            restoring.join().ok().flatten()
+        });
+        if let Some(file) = restored {
+            tracing::debug!("saved evaluation of {} restored", file.path.display());
+            cache.put(file);
+        }
+    } else {
+        // The first build evaluates the largest file ahead; later builds find it kept.
+        let ahead = previous.is_none().then_some(memo);
+        cache.parse_in_parallel(&texts, ahead);
+    }
     tracing::debug!("parsed in {:?}", started.elapsed());
+
     for (path, text) in texts {
         add_text(&mut project, cache, &path, text);
     }
@@ -300,6 +363,7 @@ pub fn load_project(
 }
 
 /// The project of `root` as the disk has it, for one run of the CLI (nothing kept for a next).
+/// Evaluations saved by the language server are read, never written: a CI run leaves nothing.
 pub fn load_from_disk(root: &Path) -> (Project, Arc<SchemaModel>) {
     load_project(
         root,
@@ -307,6 +371,7 @@ pub fn load_from_disk(root: &Path) -> (Project, Arc<SchemaModel>) {
         &mut ParseCache::default(),
         &AnalysisMemo::default(),
         None,
+        EvaluationStore::from_environment().as_ref(),
     )
 }
 

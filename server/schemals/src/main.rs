@@ -5,6 +5,7 @@ mod amplify;
 mod cli;
 mod host;
 mod lsp;
+mod saved_evaluation;
 
 use std::process::ExitCode;
 

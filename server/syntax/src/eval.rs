@@ -50,8 +50,46 @@ pub fn evaluate_memoized(sources: &dyn Sources, roots: &[FileId], memo: &EvalMem
     evaluate_with(sources, roots, Some(memo))
 }
 
+/// Evaluates `file` alone and keeps the result in `memo` for the evaluation of the whole project,
+/// when the file imports nothing relative (the generated `schema.sql.ts`): the host runs this on
+/// the thread that parsed the file while the other files are still being parsed. Its result is
+/// that of the file evaluated as the project's first module (imports are evaluated at depth 0),
+/// and [`evaluate_memoized`] takes it only where that holds.
+pub fn evaluate_ahead(sources: &dyn Sources, file: FileId, memo: &EvalMemo) {
+    let imports_relative = sources
+        .import_specifiers(file)
+        .iter()
+        .any(|spec| spec.starts_with('.'));
+    if !imports_relative && !memo.keeps(sources.path(file), sources.text(file)) {
+        evaluate_alone(sources, file, memo);
+    }
+}
+
 fn evaluate_with(sources: &dyn Sources, roots: &[FileId], memo: Option<&EvalMemo>) -> SchemaModel {
-    let mut evaluator = Evaluator {
+    let mut evaluator = evaluator(sources, memo);
+    for &root in roots {
+        evaluator.module(root);
+    }
+    if let Some(memo) = memo {
+        memo.entries
+            .end_run(&evaluator.entry_paths, evaluator.entries_replayed);
+        // Files no longer in the project (roots are all of them) are not kept any longer.
+        let paths: HashSet<&Path> = roots.iter().map(|&root| sources.path(root)).collect();
+        memo.kept().retain(|path, _| paths.contains(path.as_path()));
+    }
+    evaluator.model
+}
+
+/// [`evaluate_with`] of one file, keeping what the memo keeps of other files.
+fn evaluate_alone(sources: &dyn Sources, file: FileId, memo: &EvalMemo) {
+    let mut evaluator = evaluator(sources, Some(memo));
+    evaluator.module(file);
+    memo.entries
+        .end_run(&evaluator.entry_paths, evaluator.entries_replayed);
+}
+
+fn evaluator<'s>(sources: &'s dyn Sources, memo: Option<&'s EvalMemo>) -> Evaluator<'s> {
+    Evaluator {
         sources,
         model: SchemaModel::default(),
         modules: HashMap::new(),
@@ -63,22 +101,17 @@ fn evaluate_with(sources: &dyn Sources, roots: &[FileId], memo: Option<&EvalMemo
         entry_paths: HashSet::new(),
         entries_replayed: 0,
         reports_dropped: 0,
-    };
-    for &root in roots {
-        evaluator.module(root);
     }
-    if let Some(memo) = memo {
-        memo.entries
-            .end_run(&evaluator.entry_paths, evaluator.entries_replayed);
-    }
-    evaluator.model
 }
 
-/// The state of an evaluation after its first module, kept for the next (see
-/// [`evaluate_memoized`]). One per project.
+/// The state of an evaluation after each module evaluated on a blank model that imports no
+/// project file, kept for the next (see [`evaluate_memoized`]). One per project. By path: a
+/// project's `auth/resource.ts` is such a module too, evaluated before `data/schema.sql.ts`.
 #[derive(Default)]
 pub struct EvalMemo {
-    kept: std::sync::Mutex<Option<Kept>>,
+    kept: std::sync::Mutex<HashMap<PathBuf, Kept>>,
+    /// Counts the evaluations kept: tells a host whether the kept one is still the one it saved.
+    kept_generation: std::sync::atomic::AtomicU64,
     entries: entry_memo::EntryMemo,
 }
 
@@ -89,6 +122,7 @@ impl std::fmt::Debug for EvalMemo {
 }
 
 /// Everything the evaluation of a module that imports no project file depends on, and its result.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Kept {
     file: FileId,
     path: PathBuf,
@@ -102,9 +136,47 @@ impl EvalMemo {
     /// Whether the evaluation of the file at `path` with `text` is kept: a closed file then
     /// needs no tree until it changes (see `schemals_ide::ProjectFile::without_tree`).
     pub fn keeps(&self, path: &Path, text: &str) -> bool {
-        self.kept()
-            .as_ref()
-            .is_some_and(|k| k.path == path && k.text == text)
+        self.kept().get(path).is_some_and(|k| k.text == text)
+    }
+
+    /// The largest kept evaluation (the generated schema's) as bytes for a later session, with
+    /// the path of its file; `None` when nothing is kept. The bytes hold the file's text:
+    /// [`EvalMemo::restore_saved`] compares it.
+    pub fn saved(&self) -> Option<(PathBuf, Vec<u8>)> {
+        let kept = self.kept();
+        let largest = Self::largest(&kept)?;
+        Some((largest.path.clone(), postcard::to_stdvec(largest).ok()?))
+    }
+
+    /// The path of the evaluation [`EvalMemo::saved`] would save.
+    pub fn saved_path(&self) -> Option<PathBuf> {
+        Self::largest(&self.kept()).map(|k| k.path.clone())
+    }
+
+    fn largest(kept: &HashMap<PathBuf, Kept>) -> Option<&Kept> {
+        kept.values().max_by_key(|k| (k.text.len(), &k.path))
+    }
+
+    /// Keeps the evaluation saved in `bytes` (see [`EvalMemo::saved`]) if it is that of the file
+    /// at `path` with `text`. False when it is not, or the bytes hold no evaluation (written by
+    /// another version, or damaged): the file is then evaluated as usual.
+    pub fn restore_saved(&self, bytes: &[u8], path: &Path, text: &str) -> bool {
+        let Ok(kept) = postcard::from_bytes::<Kept>(bytes) else {
+            return false;
+        };
+        if kept.path != path || kept.text != text {
+            return false;
+        }
+        self.kept_generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.kept().insert(kept.path.clone(), kept);
+        true
+    }
+
+    /// Changes each time another evaluation is kept (or restored).
+    pub fn kept_generation(&self) -> u64 {
+        self.kept_generation
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many schema entries the last evaluation replayed instead of evaluating them.
@@ -112,7 +184,7 @@ impl EvalMemo {
         self.entries.replayed()
     }
 
-    fn kept(&self) -> std::sync::MutexGuard<'_, Option<Kept>> {
+    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Kept>> {
         // Replaced whole: a poisoned lock still holds consistent data.
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -121,7 +193,7 @@ impl EvalMemo {
 /// Nesting beyond this evaluates to unknown, so deeply nested input cannot overflow the stack.
 const MAX_DEPTH: usize = 200;
 
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 enum Value<'t> {
     Unknown,
     /// The `a` namespace, and its `a.handler` member.
@@ -137,16 +209,15 @@ enum Value<'t> {
     },
     Array(Vec<Value<'t>>, bool),
     Object(Vec<(Name, Value<'t>)>, bool),
-    Closure {
-        file: FileId,
-        node: Node<'t>,
-    },
     DbConfig(Database),
     Secretref(Name),
     Schema(SchemaId),
     Combined,
     Model(ModelId),
-    Field(Box<Field>, Option<&'static str>),
+    Field(
+        Box<Field>,
+        #[serde(with = "crate::interned::option")] Option<crate::interned::StaticStr>,
+    ),
     CustomType(CustomType),
     Enum(EnumDef),
     Operation(Box<Operation>),
@@ -159,6 +230,13 @@ enum Value<'t> {
     ModelOf(ModelId),
     FieldsOf(ModelId),
     FieldOf(ModelId, usize),
+    /// Never kept (see [`Value::without_code`]), so never serialized. Last: serde numbers the
+    /// variants after a skipped one differently when writing and when reading.
+    #[serde(skip)]
+    Closure {
+        file: FileId,
+        node: Node<'t>,
+    },
 }
 
 impl Value<'_> {
@@ -299,11 +377,8 @@ impl<'s> Evaluator<'s> {
     fn restore(&mut self, file: FileId) -> Option<Exports<'s>> {
         let memo = self.memo?;
         let kept = memo.kept();
-        let kept = kept.as_ref().filter(|k| {
-            k.file == file
-                && k.depth == self.depth
-                && k.path == self.sources.path(file)
-                && k.text == self.sources.text(file)
+        let kept = kept.get(self.sources.path(file)).filter(|k| {
+            k.file == file && k.depth == self.depth && k.text == self.sources.text(file)
         })?;
         self.model = kept.model.clone();
         self.entry_positions.clear();
@@ -324,14 +399,18 @@ impl<'s> Evaluator<'s> {
         else {
             return;
         };
-        *memo.kept() = Some(Kept {
+        memo.kept_generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = self.sources.path(file).to_path_buf();
+        let kept = Kept {
             file,
-            path: self.sources.path(file).to_path_buf(),
+            path: path.clone(),
             text: self.sources.text(file).to_owned(),
             depth: self.depth,
             model: self.model.clone(),
             exports,
-        });
+        };
+        memo.kept().insert(path, kept);
     }
 
     fn evaluate_module(&mut self, file: FileId, tree: &'s Tree) -> Exports<'s> {

@@ -7,6 +7,7 @@
 pub mod dump;
 pub mod eval;
 pub mod field;
+pub mod interned;
 pub mod model;
 pub mod patch;
 mod shift;

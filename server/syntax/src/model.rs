@@ -10,11 +10,13 @@ use crate::source_map::MappedText;
 use crate::text::TextRange;
 
 /// A file of the project, numbered by the [`crate::eval::Sources`] that provided it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct FileId(pub u32);
 
 /// A byte range in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub file: FileId,
     pub range: TextRange,
@@ -22,20 +24,20 @@ pub struct Span {
 
 /// A name written in source: an identifier, an object key or the text of a string literal
 /// (the span then excludes the quotes).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Name {
     pub text: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SchemaId(pub usize);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ModelId(pub usize);
 
 /// Everything the project's schema files build.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SchemaModel {
     pub schemas: Vec<Schema>,
     pub models: Vec<Model>,
@@ -50,14 +52,14 @@ pub struct SchemaModel {
 }
 
 /// A `models.X` or `models.X.fields.f` member written in a callback.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NameUse {
     /// The property name (`X` or `f`).
     pub span: Span,
     pub target: UseTarget,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UseTarget {
     Model(ModelId),
     Field(ModelId, String),
@@ -68,7 +70,7 @@ pub enum UseTarget {
 }
 
 /// The callback argument of `setAuthorization`/`setRelationships`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModelsCallback {
     /// The callback expression.
     pub span: Span,
@@ -95,21 +97,22 @@ impl SchemaModel {
 }
 
 /// A diagnostic found while evaluating the builders.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModelDiagnostic {
     pub span: Span,
-    pub code: &'static str,
+    #[serde(with = "crate::interned")]
+    pub code: crate::interned::StaticStr,
     pub message: String,
     pub error: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Database {
     DynamoDb,
     Sql(SqlDatabase),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SqlDatabase {
     /// `postgresql` or `mysql` as written; `None` when it could not be read.
     pub engine: Option<Name>,
@@ -118,7 +121,7 @@ pub struct SqlDatabase {
     pub identifier: Option<Name>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Schema {
     /// Where the schema is built: the `schema` of `a.schema(...)` or `configure(...).schema(...)`.
     pub span: Span,
@@ -153,14 +156,14 @@ impl Schema {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SchemaEntry {
     /// The key as it stands now (after `renameModels`, the new name, spanned where it was written).
     pub name: Name,
     pub def: TypeDef,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum TypeDef {
     Model(ModelId),
     CustomType(CustomType),
@@ -172,19 +175,19 @@ pub enum TypeDef {
     Unknown,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rename {
     pub from: Name,
     pub to: Name,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Combine {
     pub span: Span,
     pub schemas: Vec<SchemaId>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// The model's GraphQL name and where it is declared (the key in the schema object).
     pub name: Name,
@@ -214,14 +217,14 @@ impl Model {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Identifier {
     pub span: Span,
     pub fields: Vec<Name>,
     pub complete: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Scalar {
     Id,
     String,
@@ -289,7 +292,7 @@ impl Scalar {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RelationshipKind {
     HasOne,
     HasMany,
@@ -306,7 +309,7 @@ impl RelationshipKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Relationship {
     pub kind: RelationshipKind,
     pub target: Option<Name>,
@@ -314,7 +317,7 @@ pub struct Relationship {
     pub references_complete: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum FieldType {
     Scalar(Scalar),
     Ref(Name),
@@ -325,7 +328,7 @@ pub enum FieldType {
 }
 
 /// `.default()` on a field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FieldDefault {
     /// The `default` method name.
     pub span: Span,
@@ -333,7 +336,7 @@ pub struct FieldDefault {
     pub has_value: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     pub name: Name,
     pub ty: FieldType,
@@ -348,14 +351,14 @@ pub struct Field {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CustomType {
     pub span: Span,
     pub fields: Vec<Field>,
     pub complete: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct EnumDef {
     pub span: Span,
     pub values: Vec<Name>,
@@ -363,7 +366,7 @@ pub struct EnumDef {
 }
 
 /// Where an `.authorization(allow => ...)` callback stands: each level offers other `allow` builders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AuthLevel {
     Schema,
     Model,
@@ -407,7 +410,7 @@ pub fn allow_builders(level: AuthLevel) -> &'static [&'static str] {
 }
 
 /// The rules of one `.authorization(...)` call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AuthRules {
     /// The `authorization` method name.
     pub span: Span,
@@ -416,7 +419,7 @@ pub struct AuthRules {
     pub complete: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AuthRule {
     /// The `allow.X` builder, e.g. `ownerDefinedIn`.
     pub builder: Name,
@@ -474,7 +477,7 @@ impl AuthRule {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum OperationKind {
     Query,
     Mutation,
@@ -493,7 +496,7 @@ impl OperationKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Returns {
     pub ty: FieldType,
     pub array: bool,
@@ -501,7 +504,7 @@ pub struct Returns {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Handler {
     InlineSql {
         /// The `inlineSql` method name.
@@ -563,7 +566,7 @@ impl Handler {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Operation {
     pub kind: OperationKind,
     /// The `query`/`mutation`/... factory name.

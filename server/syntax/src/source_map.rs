@@ -6,7 +6,7 @@ use crate::text::TextRange;
 
 /// One run of the assembled text and the host bytes it came from. A verbatim run has equal
 /// lengths on both sides; an escape sequence maps its decoded bytes to the whole escape.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Piece {
     text: TextRange,
     /// The file the piece was written in: a string imported from another module, or joined from
@@ -17,7 +17,7 @@ struct Piece {
 }
 
 /// A string value read from source, with where each of its bytes came from.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MappedText {
     pub text: String,
     pieces: Vec<Piece>,

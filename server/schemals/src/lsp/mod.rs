@@ -31,6 +31,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::host::{self, Overlays, ParseCache};
+use crate::saved_evaluation::EvaluationStore;
 
 /// Completion answers hold at most this many items (see `completion`).
 const COMPLETION_LIMIT: usize = 100;
@@ -159,6 +160,8 @@ struct State {
     published: HashMap<PathBuf, HashSet<PathBuf>>,
     snapshots: HashMap<PathBuf, Arc<Snapshot>>,
     memo: Arc<AnalysisMemo>,
+    /// Evaluations of the generated schema saved for the next session (none when turned off).
+    evaluations: Option<Arc<EvaluationStore>>,
     settings: Settings,
     /// The last database problem reported, so the same failure is said once, not on every refresh.
     last_database_problem: Option<String>,
@@ -202,7 +205,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let current = generation.load(Ordering::SeqCst);
-    let (overlays, catalog, mut cache, memo, previous) = {
+    let (overlays, catalog, mut cache, memo, previous, evaluations) = {
         let mut guard = lock(state);
         if let Some(snapshot) = guard.snapshots.get(root)
             && snapshot.generation == current
@@ -215,6 +218,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
             std::mem::take(&mut guard.cache),
             guard.memo.clone(),
             guard.snapshots.get(root).cloned(),
+            guard.evaluations.clone(),
         )
     };
     let started = std::time::Instant::now();
@@ -224,6 +228,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
         &mut cache,
         &memo,
         previous.as_deref().map(|p| (&p.project, &p.model)),
+        evaluations.as_deref(),
     );
     drop(previous);
     // A closed file whose evaluation the memo keeps (the generated schema.sql.ts) needs its tree
@@ -284,6 +289,7 @@ impl Backend {
                 published: HashMap::new(),
                 snapshots: HashMap::new(),
                 memo: Arc::default(),
+                evaluations: EvaluationStore::from_environment().map(Arc::new),
                 settings: Settings::default(),
                 last_database_problem: None,
                 watch: refresh::Watch::default(),
@@ -444,9 +450,13 @@ fn install_guessed_snapshot(
 /// project parsed and evaluated (the document opened meanwhile finds the work done).
 fn warm_up(state: &Mutex<State>, generation: &AtomicU64, root: &Path) {
     let path = guessed_snapshot_path(state, root);
-    // A failure is reported by `load_catalog`, which reads it again.
-    let _ = install_guessed_snapshot(state, generation, &path);
-    snapshot(state, generation, root);
+    // Read while the files are parsed (the thread parsing the smaller file has time to spare);
+    // the build that follows the catalog's arrival reuses the model, so only the checks wait.
+    std::thread::scope(|scope| {
+        // A failure is reported by `load_catalog`, which reads it again.
+        scope.spawn(|| install_guessed_snapshot(state, generation, &path));
+        snapshot(state, generation, root);
+    });
 }
 
 /// [`load_catalog`], then the diagnostics with what it loaded.
@@ -693,16 +703,43 @@ async fn publish_project(
             }
         }
         lock(&s).published.insert(r, now_published);
-        out
+        (out, snapshot)
     })
     .await;
     match result {
-        Ok(list) => {
+        Ok((list, snapshot)) => {
             for (uri, diagnostics) in list {
                 client.publish_diagnostics(uri, diagnostics, None).await;
             }
+            save_evaluation(&state, snapshot);
         }
         Err(e) => tracing::error!("analysis failed: {e}"),
+    }
+}
+
+/// Saves the evaluation the memo keeps for the next session, once it is new, after the
+/// diagnostics are out (it serializes the whole generated model). Not while its file is open:
+/// each keystroke in it would write it again; closing the file saves its last state.
+fn save_evaluation(state: &Mutex<State>, snapshot: Arc<Snapshot>) {
+    let store = {
+        let guard = lock(state);
+        let open = |path: &Path| guard.docs.contains_key(path);
+        match &guard.evaluations {
+            Some(store)
+                if store.lacks(&snapshot.memo)
+                    && !snapshot.memo.saved_evaluation_path().is_some_and(|p| open(&p)) =>
+            {
+                store.clone()
+            }
+            _ => return,
+        }
+    };
+    {
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = store.save(&snapshot.memo, &snapshot.project) {
+                tracing::debug!("evaluation not saved: {e}");
+            }
+        });
     }
 }
 

@@ -1,0 +1,154 @@
+//! An evaluation saved by one session and restored by the next gives the model a fresh
+//! evaluation gives, for every example and check fixture: the restored file is given no tree, so
+//! the model can only be right if the saved state is complete.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::Files;
+use schemals_syntax::eval::{EvalMemo, evaluate, evaluate_memoized};
+use schemals_syntax::model::FileId;
+
+/// The TypeScript files under `dir`, sorted, as the hosts list them.
+fn typescript_files(dir: &Path, found: &mut Vec<(String, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            typescript_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "ts") {
+            let text = std::fs::read_to_string(&path).expect("readable fixture");
+            found.push((path.display().to_string(), text));
+        }
+    }
+}
+
+fn projects() -> Vec<PathBuf> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut dirs = Vec::new();
+    for parent in ["examples", "tests/fixtures/check"] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(repo.join(parent))
+            .expect("project folder")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("amplify").is_dir())
+            .collect();
+        found.sort();
+        dirs.extend(found);
+    }
+    dirs
+}
+
+/// A project evaluated once: its folder, its files (path, text), the fresh model printed, and
+/// the memo of a memoized evaluation.
+struct Evaluated {
+    dir: PathBuf,
+    texts: Vec<(String, String)>,
+    fresh: String,
+    memo: EvalMemo,
+}
+
+/// Every example and check fixture, evaluated once.
+fn evaluated_projects() -> Vec<Evaluated> {
+    let mut out = Vec::new();
+    for dir in projects() {
+        let mut texts = Vec::new();
+        typescript_files(&dir.join("amplify"), &mut texts);
+        let files: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let sources = Files::new(&files);
+        let roots: Vec<FileId> = (0..files.len() as u32).map(FileId).collect();
+        let fresh = format!("{:#?}", evaluate(&sources, &roots));
+        let memo = EvalMemo::default();
+        evaluate_memoized(&sources, &roots, &memo);
+        out.push(Evaluated {
+            dir,
+            texts,
+            fresh,
+            memo,
+        });
+    }
+    out
+}
+
+/// Evaluates `texts` with `memo`, the file at `path` given no tree.
+fn evaluate_without_tree(texts: &[(String, String)], path: &Path, memo: &EvalMemo) -> String {
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut sources = Files::new(&files);
+    let file = sources
+        .files
+        .iter_mut()
+        .find(|(p, _, _)| p == path)
+        .expect("the kept file is a file of the project");
+    file.2 = None;
+    let roots: Vec<FileId> = (0..files.len() as u32).map(FileId).collect();
+    format!("{:#?}", evaluate_memoized(&sources, &roots, memo))
+}
+
+#[test]
+fn a_restored_evaluation_gives_the_fresh_model_of_every_example_and_fixture() {
+    let mut restored = 0;
+    for Evaluated {
+        dir,
+        texts,
+        fresh,
+        memo: first,
+    } in evaluated_projects()
+    {
+        let Some((path, bytes)) = first.saved() else {
+            continue;
+        };
+        let text = &texts
+            .iter()
+            .find(|(p, _)| Path::new(p) == path)
+            .expect("the saved file is a file of the project")
+            .1;
+        let next = EvalMemo::default();
+        assert!(next.restore_saved(&bytes, &path, text), "{}", dir.display());
+        let model = evaluate_without_tree(&texts, &path, &next);
+        assert_eq!(model, fresh, "{}", dir.display());
+        restored += 1;
+    }
+    // Most of them have a generated schema.sql.ts; the test must not pass on none.
+    assert!(
+        restored >= 50,
+        "only {restored} projects kept an evaluation"
+    );
+}
+
+/// Projects with `amplify/auth/resource.ts` evaluate it on a blank model before the generated
+/// schema: both are kept, the one does not push the other out.
+#[test]
+fn the_generated_schema_stays_kept_beside_other_files_evaluated_on_a_blank_model() {
+    let mut with_auth = 0;
+    for Evaluated {
+        dir,
+        texts,
+        fresh,
+        memo,
+    } in evaluated_projects()
+    {
+        let Some((path, _)) = memo.saved() else {
+            continue;
+        };
+        if texts.iter().any(|(p, _)| p.ends_with("auth/resource.ts")) {
+            with_auth += 1;
+        }
+        assert!(path.to_string_lossy().ends_with(".ts"));
+        let model = evaluate_without_tree(&texts, &path, &memo);
+        assert_eq!(model, fresh, "{}", dir.display());
+    }
+    assert!(
+        with_auth >= 3,
+        "only {with_auth} projects have an auth resource"
+    );
+}
