@@ -39,21 +39,24 @@ fn session(root: &Path, cache: &Path, name: &str) -> (Vec<Value>, String) {
     )
 }
 
-/// The saved evaluation files of `cache`, once one is there (the server writes it after its
-/// first publish).
-fn saved_files(cache: &Path) -> Vec<PathBuf> {
+/// The saved evaluation files of `cache` with their bytes, once one is there and none holds
+/// `other_than` (the server writes after its first publish, and may finish after its exit).
+fn saved_files(cache: &Path, other_than: Option<&[u8]>) -> Vec<(PathBuf, Vec<u8>)> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let found: Vec<PathBuf> = std::fs::read_dir(cache)
+        let found: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(cache)
             .map(|entries| {
                 entries
                     .flatten()
                     .map(|e| e.path())
                     .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+                    .filter_map(|p| Some((p.clone(), std::fs::read(&p).ok()?)))
                     .collect()
             })
             .unwrap_or_default();
-        if !found.is_empty() || Instant::now() > deadline {
+        let fresh =
+            !found.is_empty() && found.iter().all(|(_, b)| Some(b.as_slice()) != other_than);
+        if fresh || Instant::now() > deadline {
             return found;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -98,8 +101,9 @@ fn the_next_session_takes_the_saved_evaluation_only_while_it_applies() {
         "{first:#?}"
     );
     assert!(!log.contains(&restored_line), "{log}");
-    let saved = saved_files(&cache);
-    assert_eq!(saved.len(), 1, "one evaluation saved: {saved:?}");
+    let saved = saved_files(&cache, None);
+    assert_eq!(saved.len(), 1, "one evaluation saved");
+    let first_saved = saved[0].1.clone();
 
     // The next session restores it and finds the same.
     let (second, log) = session(&root, &cache, "second");
@@ -120,11 +124,15 @@ fn the_next_session_takes_the_saved_evaluation_only_while_it_applies() {
         "{third:#?}"
     );
 
-    // A damaged file is ignored: the file is evaluated as usual.
-    let saved = saved_files(&cache);
-    assert_eq!(saved.len(), 1, "{saved:?}");
-    let bytes = std::fs::read(&saved[0]).expect("saved evaluation");
-    std::fs::write(&saved[0], &bytes[..bytes.len() - 100]).expect("damage it");
+    // The third session saved the new text's evaluation over the old one; damaged (one byte
+    // of its record changed), it is ignored and the file is evaluated as usual.
+    let saved = saved_files(&cache, Some(&first_saved));
+    assert_eq!(saved.len(), 1, "one evaluation saved");
+    let (path, mut bytes) = saved.into_iter().next().expect("saved file");
+    assert_ne!(bytes, first_saved, "the third session saved its evaluation");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&path, &bytes).expect("damage it");
     let (fourth, log) = session(&root, &cache, "fourth");
     assert!(!log.contains(&restored_line), "{log}");
     assert_eq!(codes_and_messages(&fourth), codes_and_messages(&third));

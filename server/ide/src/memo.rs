@@ -66,23 +66,19 @@ impl AnalysisMemo {
 
     /// The evaluation this memo keeps, as bytes for a later session (see
     /// [`schemals_syntax::eval::EvalMemo::saved`]), with the path of its file.
-    pub fn saved_evaluation(&self) -> Option<(std::path::PathBuf, Vec<u8>)> {
+    pub fn saved_evaluation(&self) -> Option<schemals_syntax::eval::SavedEvaluation> {
         self.evaluation.saved()
     }
 
-    /// The path of the file whose evaluation [`AnalysisMemo::saved_evaluation`] would save.
-    pub fn saved_evaluation_path(&self) -> Option<std::path::PathBuf> {
-        self.evaluation.saved_path()
+    /// Which evaluation [`AnalysisMemo::saved_evaluation`] would save: its file's path, and a
+    /// number that changes when another evaluation of that file is kept.
+    pub fn saved_evaluation_identity(&self) -> Option<(std::path::PathBuf, u64)> {
+        self.evaluation.saved_identity()
     }
 
     /// Keeps an evaluation saved by an earlier session if it is that of `path` with `text`.
     pub fn restore_evaluation(&self, bytes: &[u8], path: &std::path::Path, text: &str) -> bool {
         self.evaluation.restore_saved(bytes, path, text)
-    }
-
-    /// Changes each time the memo keeps another evaluation (see [`AnalysisMemo::saved_evaluation`]).
-    pub fn kept_evaluation_generation(&self) -> u64 {
-        self.evaluation.kept_generation()
     }
 
     fn runs(&self) -> MutexGuard<'_, Runs> {

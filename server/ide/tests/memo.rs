@@ -202,9 +202,10 @@ fn a_saved_evaluation_restores_the_same_model_for_the_same_text_only() {
     let path = PathBuf::from("/memo/amplify/data/schema.sql.ts");
     let first_session = AnalysisMemo::default();
     evaluated.evaluate_memoized(&first_session);
-    let (saved_path, bytes) = first_session
+    let saved = first_session
         .saved_evaluation()
         .expect("the generated file's evaluation is kept");
+    let (saved_path, bytes) = (saved.path, saved.bytes);
     assert_eq!(saved_path, path);
 
     // The next session: the generated file is never parsed, the model is the same.

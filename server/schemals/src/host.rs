@@ -291,7 +291,7 @@ pub fn load_project(
         Some(store) if previous.is_none() => texts
             .iter()
             .filter_map(|(path, text)| match text {
-                Some(FileText::Text(text)) if store.holds(path) => Some((path, text)),
+                Some(FileText::Text(text)) if store.holds(path, text) => Some((path, text)),
                 _ => None,
             })
             .collect(),
@@ -363,7 +363,8 @@ pub fn load_project(
 }
 
 /// The project of `root` as the disk has it, for one run of the CLI (nothing kept for a next).
-/// Evaluations saved by the language server are read, never written: a CI run leaves nothing.
+/// Evaluations saved by the language server are not read: a CI job's cache folder may be
+/// shared with other jobs, and the check must depend on the project alone.
 pub fn load_from_disk(root: &Path) -> (Project, Arc<SchemaModel>) {
     load_project(
         root,
@@ -371,7 +372,7 @@ pub fn load_from_disk(root: &Path) -> (Project, Arc<SchemaModel>) {
         &mut ParseCache::default(),
         &AnalysisMemo::default(),
         None,
-        EvaluationStore::from_environment().as_ref(),
+        None,
     )
 }
 

@@ -8,57 +8,58 @@
 //! the file is evaluated as usual. The files live in the user's cache folder, never in the project.
 
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use schemals_ide::{AnalysisMemo, Project, ProjectFile};
 
 /// Where saved evaluations are read and written, and which one this session last wrote or read.
 pub struct EvaluationStore {
     dir: PathBuf,
-    /// The memo's kept-evaluation generation when it last matched the store (0: never).
-    synced: AtomicU64,
-    /// One save at a time: two would write the same temporary file.
-    saving: std::sync::Mutex<()>,
+    /// The first bytes of every file of this build (see [`identity`]).
+    identity: String,
+    /// The evaluation last restored from or written to the store (see
+    /// [`AnalysisMemo::saved_evaluation_identity`]).
+    synced: Mutex<Option<(PathBuf, u64)>>,
+    /// Held while saving: two saves would write the same temporary file.
+    saving: Mutex<()>,
 }
 
-/// What one file of the store holds after its first line.
+/// What a store file holds after its header, checksummed whole.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Record {
-    /// Of `evaluation`: a damaged file is told from a saved one.
-    checksum: u64,
     has_syntax_error: bool,
     imports: Vec<String>,
     evaluation: Vec<u8>,
 }
+
+/// A saved file much larger than this is not one this build wrote for a file it reads
+/// (16 MiB at most): it is not read.
+const MAX_STORE_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Stable within one build of schemals, which is all a store file is read by.
 fn stable_hash(bytes: &[u8]) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(bytes)
 }
 
-/// The first line of every store file: the version and the executable that wrote it.
-fn identity() -> &'static str {
-    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    IDENTITY.get_or_init(|| {
-        let exe = std::env::current_exe()
-            .and_then(std::fs::metadata)
-            .ok()
-            .map(|m| {
-                let modified = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                format!("{} {modified}", m.len())
-            })
-            .unwrap_or_default();
-        format!(
-            "schemals {} saved evaluation 1 {exe}\n",
-            env!("CARGO_PKG_VERSION")
-        )
-    })
+/// The first line of every store file: the version and the executable (path, size, time) that
+/// writes and reads it. `None` when the executable cannot be told: the store is then off.
+fn identity() -> Option<String> {
+    let exe = std::env::current_exe().ok()?.canonicalize().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(format!(
+        "schemals {} saved evaluation 2 {} {} {modified}\n",
+        env!("CARGO_PKG_VERSION"),
+        exe.display(),
+        meta.len()
+    ))
 }
 
 impl EvaluationStore {
@@ -74,15 +75,21 @@ impl EvaluationStore {
                 .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache")))?
                 .join("schemals"),
         };
-        Some(EvaluationStore::at(dir))
+        EvaluationStore::at(dir)
     }
 
-    pub fn at(dir: PathBuf) -> EvaluationStore {
-        EvaluationStore {
+    pub fn at(dir: PathBuf) -> Option<EvaluationStore> {
+        Some(EvaluationStore {
             dir,
-            synced: AtomicU64::new(0),
-            saving: std::sync::Mutex::new(()),
-        }
+            identity: identity()?,
+            synced: Mutex::new(None),
+            saving: Mutex::new(()),
+        })
+    }
+
+    fn synced(&self) -> MutexGuard<'_, Option<(PathBuf, u64)>> {
+        // Replaced whole: a poisoned lock still holds consistent data.
+        self.synced.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn file_of(&self, path: &Path) -> PathBuf {
@@ -90,9 +97,24 @@ impl EvaluationStore {
         self.dir.join(format!("evaluation-{key:016x}.bin"))
     }
 
-    /// Whether the store has an evaluation of the file at `path` (of any text).
-    pub fn holds(&self, path: &Path) -> bool {
-        self.file_of(path).is_file()
+    /// The header of the store file of a file with `text`: this build's identity, the text's
+    /// hash, and the checksum of the record that follows.
+    fn header(&self, text: &str, checksum: u64) -> Vec<u8> {
+        let mut header = self.identity.as_bytes().to_vec();
+        header.extend(stable_hash(text.as_bytes()).to_le_bytes());
+        header.extend(checksum.to_le_bytes());
+        header
+    }
+
+    /// Whether the store has an evaluation of the file at `path` with `text`, by its header
+    /// alone (the record is checked when restored).
+    pub fn holds(&self, path: &Path, text: &str) -> bool {
+        let expected = self.header(text, 0);
+        let known = expected.len() - 8;
+        let mut header = vec![0; expected.len()];
+        std::fs::File::open(self.file_of(path))
+            .and_then(|mut file| file.read_exact(&mut header))
+            .is_ok_and(|()| header[..known] == expected[..known])
     }
 
     /// The file at `path` with `text`, not parsed, if the store holds its evaluation: `memo`
@@ -103,16 +125,22 @@ impl EvaluationStore {
         text: &Arc<str>,
         memo: &AnalysisMemo,
     ) -> Option<ProjectFile> {
-        let bytes = std::fs::read(self.file_of(path)).ok()?;
-        let record = bytes.strip_prefix(identity().as_bytes())?;
-        let record: Record = postcard::from_bytes(record).ok()?;
-        if record.checksum != stable_hash(&record.evaluation)
-            || !memo.restore_evaluation(&record.evaluation, path, text)
-        {
+        let file = self.file_of(path);
+        if std::fs::metadata(&file).ok()?.len() > MAX_STORE_FILE_BYTES {
             return None;
         }
-        self.synced
-            .store(memo.kept_evaluation_generation(), Ordering::Relaxed);
+        let bytes = std::fs::read(file).ok()?;
+        let header_len = self.header(text, 0).len();
+        let (header, body) = (bytes.get(..header_len)?, bytes.get(header_len..)?);
+        let checksum = u64::from_le_bytes(header[header_len - 8..].try_into().ok()?);
+        if *header != *self.header(text, checksum) || stable_hash(body) != checksum {
+            return None;
+        }
+        let record: Record = postcard::from_bytes(body).ok()?;
+        if !memo.restore_evaluation(&record.evaluation, path, text) {
+            return None;
+        }
+        *self.synced() = memo.saved_evaluation_identity();
         Some(ProjectFile::typescript_unparsed(
             path.to_path_buf(),
             text.clone(),
@@ -121,44 +149,154 @@ impl EvaluationStore {
         ))
     }
 
-    /// Whether `memo` keeps an evaluation this store does not hold yet.
-    pub fn lacks(&self, memo: &AnalysisMemo) -> bool {
-        let kept = memo.kept_evaluation_generation();
-        kept != 0 && kept != self.synced.load(Ordering::Relaxed)
+    /// The file whose evaluation `memo` keeps and this store does not hold yet.
+    pub fn lacks(&self, memo: &AnalysisMemo) -> Option<PathBuf> {
+        let kept = memo.saved_evaluation_identity()?;
+        (Some(&kept) != self.synced().as_ref()).then_some(kept.0)
     }
 
-    /// Writes the evaluation `memo` keeps, unless the store holds it already. Written whole to a
-    /// temporary file and renamed, so a reader never sees half of it.
+    /// Writes the evaluation `memo` keeps, unless the store holds it already or another save is
+    /// under way (the next publish tries again). Written whole to a temporary file and renamed,
+    /// so a reader never sees half of it.
     pub fn save(&self, memo: &AnalysisMemo, project: &Project) -> std::io::Result<()> {
-        let _saving = self.saving.lock().unwrap_or_else(|e| e.into_inner());
-        let generation = memo.kept_evaluation_generation();
-        if !self.lacks(memo) {
+        let Ok(_saving) = self.saving.try_lock() else {
+            return Ok(());
+        };
+        if self.lacks(memo).is_none() {
             return Ok(());
         }
-        let Some((path, evaluation)) = memo.saved_evaluation() else {
+        let Some(saved) = memo.saved_evaluation() else {
             return Ok(());
         };
         // The syntax facts saved with the evaluation must be those of the text it was made from.
-        let Some(file) = project
-            .find(&path)
-            .filter(|file| memo.keeps_evaluation_of(&path, &file.text))
-        else {
+        let Some(file) = project.find(&saved.path).filter(|f| saved.is_of(&f.text)) else {
             return Ok(());
         };
         let record = Record {
-            checksum: stable_hash(&evaluation),
             has_syntax_error: file.has_syntax_error(),
             imports: file.import_specifiers().to_vec(),
-            evaluation,
+            evaluation: saved.bytes,
         };
-        let mut bytes = identity().as_bytes().to_vec();
-        bytes.extend(postcard::to_stdvec(&record).map_err(std::io::Error::other)?);
+        let body = postcard::to_stdvec(&record).map_err(std::io::Error::other)?;
+        let mut bytes = self.header(&file.text, stable_hash(&body));
+        bytes.extend(body);
         std::fs::create_dir_all(&self.dir)?;
-        let target = self.file_of(&path);
+        let target = self.file_of(&saved.path);
         let temporary = target.with_extension(format!("tmp{}", std::process::id()));
         std::fs::write(&temporary, &bytes)?;
         std::fs::rename(&temporary, &target)?;
-        self.synced.store(generation, Ordering::Relaxed);
+        *self.synced() = Some((saved.path, saved.number));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GENERATED: &str = r#"import { a } from "@aws-amplify/data-schema";
+import { configure } from "@aws-amplify/data-schema/internals";
+import { secret } from "@aws-amplify/backend";
+
+export const schema = configure({
+    database: { identifier: "ID1", engine: "postgresql", connectionUri: secret("SQL_CONNECTION_STRING") }
+}).schema({
+    "notes": a.model({ "id": a.integer().required(), "owner": a.string() }).identifier(["id"])
+});
+"#;
+
+    fn project(root: &Path) -> Project {
+        let mut project = Project::new(root.to_path_buf());
+        for (name, text) in [
+            (
+                "auth/resource.ts",
+                "import { defineAuth } from '@aws-amplify/backend';\n\
+                 export const auth = defineAuth({ loginWith: { email: true } });\n",
+            ),
+            (
+                "data/resource.ts",
+                "import { defineData } from '@aws-amplify/backend';\n\
+                 import { schema as generated } from './schema.sql';\n\
+                 const schema = generated.setAuthorization((models) => [\n\
+                 \x20 models.notes.authorization((allow) => allow.ownerDefinedIn('owner')),\n]);\n\
+                 export const data = defineData({ schema });\n",
+            ),
+            ("data/schema.sql.ts", GENERATED),
+        ] {
+            project.add(ProjectFile::typescript(
+                root.join("amplify").join(name),
+                Arc::from(text),
+                None,
+            ));
+        }
+        project
+    }
+
+    #[test]
+    fn an_evaluation_is_written_once_and_restored_by_the_next_session() {
+        let dir = std::env::temp_dir().join(format!("schemals-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = Path::new("/app");
+        let generated = root.join("amplify/data/schema.sql.ts");
+
+        let store = EvaluationStore::at(dir.clone()).expect("store");
+        let memo = AnalysisMemo::default();
+        let first = project(root);
+        let expected = schemals_syntax::dump::dump(&first.evaluate_memoized(&memo));
+        assert_eq!(store.lacks(&memo), Some(generated.clone()));
+        store.save(&memo, &first).expect("saved");
+        assert_eq!(store.lacks(&memo), None);
+        assert!(store.holds(&generated, GENERATED));
+        assert!(!store.holds(&generated, &GENERATED.replace("owner", "author")));
+
+        // The next session: restored, not parsed; evaluating the project again keeps the auth
+        // resource's evaluation too, which is no reason to write the same evaluation again.
+        let store = EvaluationStore::at(dir.clone()).expect("store");
+        let memo = AnalysisMemo::default();
+        let file = store
+            .restore(&generated, &Arc::from(GENERATED), &memo)
+            .expect("restored");
+        assert!(file.parsed_tree().is_none());
+        let mut next = project(root);
+        let id = next.file_id(&generated).expect("generated file");
+        next.forget_tree(id);
+        assert_eq!(
+            schemals_syntax::dump::dump(&next.evaluate_memoized(&memo)),
+            expected
+        );
+        assert!(next.file(id).parsed_tree().is_none());
+        assert_eq!(store.lacks(&memo), None);
+        let saved = store.file_of(&generated);
+        let bytes = std::fs::read(&saved).expect("saved file");
+        std::fs::remove_file(&saved).expect("removed");
+        store.save(&memo, &next).expect("nothing to save");
+        assert!(!saved.exists(), "the same evaluation was written again");
+
+        // A damaged file (one byte of the record changed) is not restored.
+        let mut damaged = bytes.clone();
+        let middle = damaged.len() / 2;
+        damaged[middle] ^= 0x55;
+        std::fs::write(&saved, &damaged).expect("damaged file");
+        let fresh = AnalysisMemo::default();
+        assert!(
+            store
+                .restore(&generated, &Arc::from(GENERATED), &fresh)
+                .is_none()
+        );
+        assert!(!fresh.keeps_evaluation_of(&generated, GENERATED));
+        std::fs::write(&saved, &bytes).expect("sound file");
+
+        // Another text of the file: not restored.
+        let other = GENERATED.replace("owner", "author");
+        assert!(
+            store
+                .restore(
+                    &generated,
+                    &Arc::from(other.as_str()),
+                    &AnalysisMemo::default()
+                )
+                .is_none()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

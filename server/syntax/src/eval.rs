@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
@@ -109,15 +110,32 @@ fn evaluator<'s>(sources: &'s dyn Sources, memo: Option<&'s EvalMemo>) -> Evalua
 /// project's `auth/resource.ts` is such a module too, evaluated before `data/schema.sql.ts`.
 #[derive(Default)]
 pub struct EvalMemo {
-    kept: std::sync::Mutex<HashMap<PathBuf, Kept>>,
-    /// Counts the evaluations kept: tells a host whether the kept one is still the one it saved.
-    kept_generation: std::sync::atomic::AtomicU64,
+    kept: std::sync::Mutex<HashMap<PathBuf, Arc<Kept>>>,
+    /// Numbers the evaluations kept: tells a host whether the one it saved is still kept.
+    kept_count: std::sync::atomic::AtomicU64,
     entries: entry_memo::EntryMemo,
 }
 
 impl std::fmt::Debug for EvalMemo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EvalMemo").finish_non_exhaustive()
+    }
+}
+
+/// An evaluation [`EvalMemo::saved`] gives out to be saved.
+pub struct SavedEvaluation {
+    /// The evaluated file.
+    pub path: PathBuf,
+    /// Changes when another evaluation of that file is kept (see [`EvalMemo::saved_identity`]).
+    pub number: u64,
+    pub bytes: Vec<u8>,
+    kept: Arc<Kept>,
+}
+
+impl SavedEvaluation {
+    /// Whether this is the evaluation of `text`.
+    pub fn is_of(&self, text: &str) -> bool {
+        self.kept.text == text
     }
 }
 
@@ -130,6 +148,9 @@ struct Kept {
     depth: usize,
     model: SchemaModel,
     exports: Exports<'static>,
+    /// Its number in this session (see [`EvalMemo::saved_identity`]); not saved.
+    #[serde(skip)]
+    number: u64,
 }
 
 impl EvalMemo {
@@ -139,21 +160,32 @@ impl EvalMemo {
         self.kept().get(path).is_some_and(|k| k.text == text)
     }
 
-    /// The largest kept evaluation (the generated schema's) as bytes for a later session, with
-    /// the path of its file; `None` when nothing is kept. The bytes hold the file's text:
-    /// [`EvalMemo::restore_saved`] compares it.
-    pub fn saved(&self) -> Option<(PathBuf, Vec<u8>)> {
-        let kept = self.kept();
-        let largest = Self::largest(&kept)?;
-        Some((largest.path.clone(), postcard::to_stdvec(largest).ok()?))
+    /// The largest kept evaluation (the generated schema's), to be saved for a later session;
+    /// `None` when nothing is kept. Its bytes hold the file's text: [`EvalMemo::restore_saved`]
+    /// compares it. Serialized without holding the memo's lock.
+    pub fn saved(&self) -> Option<SavedEvaluation> {
+        let kept = Self::largest(&self.kept())?.clone();
+        Some(SavedEvaluation {
+            path: kept.path.clone(),
+            number: kept.number,
+            bytes: postcard::to_stdvec(&*kept).ok()?,
+            kept,
+        })
     }
 
-    /// The path of the evaluation [`EvalMemo::saved`] would save.
-    pub fn saved_path(&self) -> Option<PathBuf> {
-        Self::largest(&self.kept()).map(|k| k.path.clone())
+    /// Which evaluation [`EvalMemo::saved`] would save: its file's path, and a number that
+    /// changes when another evaluation of that file is kept.
+    pub fn saved_identity(&self) -> Option<(PathBuf, u64)> {
+        Self::largest(&self.kept()).map(|k| (k.path.clone(), k.number))
     }
 
-    fn largest(kept: &HashMap<PathBuf, Kept>) -> Option<&Kept> {
+    fn next_number(&self) -> u64 {
+        self.kept_count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1
+    }
+
+    fn largest(kept: &HashMap<PathBuf, Arc<Kept>>) -> Option<&Arc<Kept>> {
         kept.values().max_by_key(|k| (k.text.len(), &k.path))
     }
 
@@ -161,22 +193,15 @@ impl EvalMemo {
     /// at `path` with `text`. False when it is not, or the bytes hold no evaluation (written by
     /// another version, or damaged): the file is then evaluated as usual.
     pub fn restore_saved(&self, bytes: &[u8], path: &Path, text: &str) -> bool {
-        let Ok(kept) = postcard::from_bytes::<Kept>(bytes) else {
+        let Ok(mut kept) = postcard::from_bytes::<Kept>(bytes) else {
             return false;
         };
         if kept.path != path || kept.text != text {
             return false;
         }
-        self.kept_generation
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.kept().insert(kept.path.clone(), kept);
+        kept.number = self.next_number();
+        self.kept().insert(kept.path.clone(), Arc::new(kept));
         true
-    }
-
-    /// Changes each time another evaluation is kept (or restored).
-    pub fn kept_generation(&self) -> u64 {
-        self.kept_generation
-            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many schema entries the last evaluation replayed instead of evaluating them.
@@ -184,7 +209,7 @@ impl EvalMemo {
         self.entries.replayed()
     }
 
-    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Kept>> {
+    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Arc<Kept>>> {
         // Replaced whole: a poisoned lock still holds consistent data.
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -399,8 +424,6 @@ impl<'s> Evaluator<'s> {
         else {
             return;
         };
-        memo.kept_generation
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = self.sources.path(file).to_path_buf();
         let kept = Kept {
             file,
@@ -409,8 +432,9 @@ impl<'s> Evaluator<'s> {
             depth: self.depth,
             model: self.model.clone(),
             exports,
+            number: memo.next_number(),
         };
-        memo.kept().insert(path, kept);
+        memo.kept().insert(path, Arc::new(kept));
     }
 
     fn evaluate_module(&mut self, file: FileId, tree: &'s Tree) -> Exports<'s> {
