@@ -7,6 +7,7 @@
 //! exactly what evaluating the file would. Anything else, a damaged file included, is ignored and
 //! the file is evaluated as usual. The files live in the user's cache folder, never in the project.
 
+use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,9 +20,9 @@ pub struct EvaluationStore {
     dir: PathBuf,
     /// The first bytes of every file of this build (see [`identity`]).
     identity: String,
-    /// The evaluation last restored from or written to the store (see
+    /// By file, the evaluation last restored from or written to the store (see
     /// [`AnalysisMemo::saved_evaluation_identity`]).
-    synced: Mutex<Option<(PathBuf, u64)>>,
+    synced: Mutex<HashMap<PathBuf, u64>>,
     /// Held while saving: two saves would write the same temporary file.
     saving: Mutex<()>,
 }
@@ -82,12 +83,12 @@ impl EvaluationStore {
         Some(EvaluationStore {
             dir,
             identity: identity()?,
-            synced: Mutex::new(None),
+            synced: Mutex::new(HashMap::new()),
             saving: Mutex::new(()),
         })
     }
 
-    fn synced(&self) -> MutexGuard<'_, Option<(PathBuf, u64)>> {
+    fn synced(&self) -> MutexGuard<'_, HashMap<PathBuf, u64>> {
         // Replaced whole: a poisoned lock still holds consistent data.
         self.synced.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -140,7 +141,9 @@ impl EvaluationStore {
         if !memo.restore_evaluation(&record.evaluation, path, text) {
             return None;
         }
-        *self.synced() = memo.saved_evaluation_identity();
+        if let Some((path, number)) = memo.saved_evaluation_identity() {
+            self.synced().insert(path, number);
+        }
         Some(ProjectFile::typescript_unparsed(
             path.to_path_buf(),
             text.clone(),
@@ -151,8 +154,8 @@ impl EvaluationStore {
 
     /// The file whose evaluation `memo` keeps and this store does not hold yet.
     pub fn lacks(&self, memo: &AnalysisMemo) -> Option<PathBuf> {
-        let kept = memo.saved_evaluation_identity()?;
-        (Some(&kept) != self.synced().as_ref()).then_some(kept.0)
+        let (path, number) = memo.saved_evaluation_identity()?;
+        (self.synced().get(&path) != Some(&number)).then_some(path)
     }
 
     /// Writes the evaluation `memo` keeps, unless the store holds it already or another save is
@@ -185,7 +188,7 @@ impl EvaluationStore {
         let temporary = target.with_extension(format!("tmp{}", std::process::id()));
         std::fs::write(&temporary, &bytes)?;
         std::fs::rename(&temporary, &target)?;
-        *self.synced() = Some((saved.path, saved.number));
+        self.synced().insert(saved.path, saved.number);
         Ok(())
     }
 }

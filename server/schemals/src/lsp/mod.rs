@@ -159,7 +159,8 @@ struct State {
     /// Files whose last published diagnostics were not empty, by project root.
     published: HashMap<PathBuf, HashSet<PathBuf>>,
     snapshots: HashMap<PathBuf, Arc<Snapshot>>,
-    memo: Arc<AnalysisMemo>,
+    /// One per project root: each drops what its own project no longer uses.
+    memos: HashMap<PathBuf, Arc<AnalysisMemo>>,
     /// Evaluations of the generated schema saved for the next session (none when turned off).
     evaluations: Option<Arc<EvaluationStore>>,
     settings: Settings,
@@ -216,7 +217,7 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
             overlays_of(&guard),
             guard.catalog.clone(),
             std::mem::take(&mut guard.cache),
-            guard.memo.clone(),
+            guard.memos.entry(root.to_path_buf()).or_default().clone(),
             guard.snapshots.get(root).cloned(),
             guard.evaluations.clone(),
         )
@@ -288,7 +289,7 @@ impl Backend {
                 catalog_state: CatalogState::None,
                 published: HashMap::new(),
                 snapshots: HashMap::new(),
-                memo: Arc::default(),
+                memos: HashMap::new(),
                 evaluations: EvaluationStore::from_environment().map(Arc::new),
                 settings: Settings::default(),
                 last_database_problem: None,
