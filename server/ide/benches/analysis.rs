@@ -126,6 +126,21 @@ fn main() {
     phase("check_project (no catalog)", runs, || {
         check_project(&whole, &model, None)
     });
+    // What a completion request at `FROM ` of query 100 computes before the LSP layer keeps the
+    // best 100 items (all 1,000 tables), with the snapshot's cache warm.
+    let cache = schemals_ide::features::SnapshotCache::default();
+    let analysis = schemals_ide::features::Analysis {
+        project: &whole,
+        model: &model,
+        catalog: Some(&catalog),
+        cache: Some(&cache),
+    };
+    let query = resource.find("listItems100").expect("query 100");
+    let from = query + resource[query..].find("FROM ").expect("FROM") + "FROM ".len();
+    let resource_path = data.join("resource.ts");
+    phase("SQL completion at `FROM ` (all tables)", runs, || {
+        schemals_ide::features::completions(&analysis, &resource_path, from)
+    });
     let memo = AnalysisMemo::default();
     phase("check_project (catalog, memoized)", runs, || {
         check_project_memoized(&whole, &model, Some(&catalog), &memo)
