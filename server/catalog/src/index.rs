@@ -92,6 +92,15 @@ impl CatalogIndex {
         catalog: &'c Catalog,
         prefix: &str,
     ) -> impl Iterator<Item = &'c Table> + use<'c, '_> {
+        self.table_positions_with_prefix(prefix)
+            .filter_map(|i| catalog.tables.get(i))
+    }
+
+    /// [`CatalogIndex::tables_with_prefix`] as positions in the catalog's table list.
+    pub fn table_positions_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = usize> + use<'_> {
         let prefix = prefix.to_lowercase();
         let start = self
             .sorted_names
@@ -99,7 +108,7 @@ impl CatalogIndex {
         self.sorted_names[start..]
             .iter()
             .take_while(move |(name, _)| name.starts_with(&prefix))
-            .filter_map(|&(_, i)| catalog.tables.get(i))
+            .map(|&(_, i)| i)
     }
 
     /// The tables linked to `schema.name` by a foreign key, in either direction.

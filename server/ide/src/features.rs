@@ -29,9 +29,10 @@ pub struct Analysis<'a> {
 pub struct SnapshotCache {
     /// Every occurrence of a name, without and with the names in embedded SQL.
     pub(crate) occurrences: [OnceLock<Vec<crate::dsl_features::Occurrence>>; 2],
-    /// The tables behind models and their foreign-key neighbours, which SQL table completion
-    /// ranks first (resolving 1,000 models' tables was most of a completion request).
-    pub(crate) table_ranks: OnceLock<crate::sql_features::TableRanks>,
+    /// What SQL table completion shows of each catalog table, ranked (the tables behind models
+    /// and their foreign-key neighbours first): ranking, labelling and describing 1,000 tables
+    /// was most of a completion request.
+    pub(crate) table_items: OnceLock<Vec<crate::sql_features::TableItem>>,
 }
 
 impl std::fmt::Debug for SnapshotCache {

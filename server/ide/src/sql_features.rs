@@ -395,38 +395,25 @@ impl Completer<'_, '_> {
             return;
         };
         let computed;
-        let ranks = match self.analysis.cache {
+        let items = match self.analysis.cache {
             Some(cache) => cache
-                .table_ranks
-                .get_or_init(|| TableRanks::new(self.analysis)),
+                .table_items
+                .get_or_init(|| table_items(self.analysis, catalog, index)),
             None => {
-                computed = TableRanks::new(self.analysis);
+                computed = table_items(self.analysis, catalog, index);
                 &computed
             }
         };
         // The written prefix may be a schema-qualified name's last part only.
         let prefix = self.cx.prefix.clone();
-        let candidates: Vec<&Table> = index.tables_with_prefix(catalog, &prefix).collect();
-        let backing = sql_models_by_table(self.analysis);
-        for table in candidates {
-            let rank = if ranks.is_modelled(table) {
-                "0"
-            } else if ranks.is_neighbour(table) {
-                "1"
-            } else {
-                "2"
-            };
-            let label = table_label(catalog, index, table);
-            let documentation = table_is_visible(catalog, index, table)
-                .then(|| backing.get(table.name.as_str()))
-                .flatten()
-                .map(|m| format!("Backs model `{}`", m.name.text));
+        for i in index.table_positions_with_prefix(&prefix) {
+            let Some(item) = items.get(i) else { continue };
             self.add(
-                label,
-                table_kind(table),
-                Some(table_detail(table)),
-                documentation,
-                rank,
+                item.label.clone(),
+                item.kind,
+                Some(item.detail.clone()),
+                item.documentation.clone(),
+                item.rank,
             );
         }
     }
@@ -626,6 +613,43 @@ fn field_type_name(field: &Field) -> String {
     } else {
         element
     }
+}
+
+/// What table completion shows of one catalog table (see [`table_items`]).
+#[derive(Debug)]
+pub(crate) struct TableItem {
+    label: String,
+    kind: CompletionKind,
+    detail: String,
+    documentation: Option<String>,
+    rank: &'static str,
+}
+
+/// What table completion shows of each table of `catalog` (the snapshot's), by its position in
+/// the catalog's table list: the tables behind models first, then their foreign-key neighbours.
+fn table_items(analysis: &Analysis<'_>, catalog: &Catalog, index: &CatalogIndex) -> Vec<TableItem> {
+    let ranks = TableRanks::new(analysis);
+    let backing = sql_models_by_table(analysis);
+    catalog
+        .tables
+        .iter()
+        .map(|table| TableItem {
+            label: table_label(catalog, index, table),
+            kind: table_kind(table),
+            detail: table_detail(table),
+            documentation: table_is_visible(catalog, index, table)
+                .then(|| backing.get(table.name.as_str()))
+                .flatten()
+                .map(|m| format!("Backs model `{}`", m.name.text)),
+            rank: if ranks.is_modelled(table) {
+                "0"
+            } else if ranks.is_neighbour(table) {
+                "1"
+            } else {
+                "2"
+            },
+        })
+        .collect()
 }
 
 /// The tables behind the SQL models of a snapshot, and their foreign-key neighbours: the tables
