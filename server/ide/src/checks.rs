@@ -45,7 +45,7 @@ pub fn check_project_memoized(
         };
         cx.push(&d.span, severity, d.code, d.message.clone());
     }
-    memo.analyse_in_parallel(&cx.queries());
+    memo.analyse_in_parallel(&cx.cold_queries());
     for (i, schema) in model.schemas.iter().enumerate() {
         cx.schema(SchemaId(i), schema);
     }
@@ -141,9 +141,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The SQL the checks of the handlers will analyse: the first SQL handler of each operation
-    /// of an SQL schema (a superset is harmless; the memo drops what no check used).
-    fn queries(&self) -> Vec<(&'a str, Engine, Option<&'a IndexedCatalog>)> {
+    /// The SQL the checks of the handlers are about to analyse for the first time: that of every
+    /// SQL schema against whose catalog the memo holds nothing yet (see
+    /// [`AnalysisMemo::is_cold`]). Empty on a keystroke's run, which changes one query at most.
+    fn cold_queries(&self) -> Vec<(&'a str, Engine, Option<&'a IndexedCatalog>)> {
         let mut queries = Vec::new();
         for schema in self
             .model
@@ -155,25 +156,15 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let catalog = self.catalog.filter(|c| c.catalog.engine == engine);
-            let operations = schema.entries.iter().filter_map(|entry| match &entry.def {
-                TypeDef::Operation(op) => op.handlers.as_ref(),
+            if !self.memo.is_cold(engine, catalog) {
+                continue;
+            }
+            let handlers = schema.entries.iter().filter_map(|entry| match &entry.def {
+                TypeDef::Operation(op) => op.sql_handler(),
                 _ => None,
             });
-            for handlers in operations {
-                let sql = match handlers.iter().find(|h| h.is_sql()) {
-                    Some(Handler::InlineSql { sql: Some(sql), .. }) if sql.complete => {
-                        sql.text.as_str()
-                    }
-                    Some(Handler::SqlReference {
-                        resolved: Some(path),
-                        ..
-                    }) => match self.project.sql_file(path) {
-                        Some(file) => &*file.text,
-                        None => continue,
-                    },
-                    _ => continue,
-                };
-                if !sql.trim().is_empty() {
+            for handler in handlers {
+                if let Some((sql, _)) = crate::sql_checks::handler_sql(self.project, handler) {
                     queries.push((sql, engine, catalog));
                 }
             }

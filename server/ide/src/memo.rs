@@ -35,6 +35,20 @@ struct Runs {
     current: HashMap<u64, Arc<SqlFacts>>,
     /// Used by the run before; what the current run does not use is dropped when it ends.
     previous: HashMap<u64, Arc<SqlFacts>>,
+    /// The (engine, catalog) pairs of the facts in `current` and in `previous`: a pair in
+    /// neither means a cold memo for that catalog (first run, or the catalog changed).
+    current_sources: Vec<(Engine, Option<u64>)>,
+    previous_sources: Vec<(Engine, Option<u64>)>,
+}
+
+impl Runs {
+    fn keep(&mut self, key: u64, facts: Arc<SqlFacts>) {
+        let source = (facts.engine, facts.catalog);
+        if !self.current_sources.contains(&source) {
+            self.current_sources.push(source);
+        }
+        self.current.insert(key, facts);
+    }
 }
 
 /// A memo of analyses shared by the snapshots of a session. [`AnalysisMemo::default`] makes an
@@ -106,7 +120,7 @@ impl AnalysisMemo {
             analysis: schemals_sql::analyze(sql, engine, catalog.map(|c| (&c.catalog, &c.index))),
             tokens: lexical::tokenize(sql, engine),
         });
-        self.runs().current.insert(key, facts.clone());
+        self.runs().keep(key, facts.clone());
         facts
     }
 
@@ -125,31 +139,32 @@ impl AnalysisMemo {
             return Some(found.clone());
         }
         let found = runs.previous.remove(&key).filter(|f| matches(f))?;
-        runs.current.insert(key, found.clone());
+        runs.keep(key, found.clone());
         Some(found)
+    }
+
+    /// Whether this memo holds no analysis against `catalog` for `engine`: then the checks are
+    /// about to analyse every query of it (a first run, or a catalog just changed), and
+    /// [`AnalysisMemo::analyse_in_parallel`] is worth its threads. O(1) for a keystroke's run.
+    pub(crate) fn is_cold(&self, engine: Engine, catalog: Option<&IndexedCatalog>) -> bool {
+        let source = (engine, catalog.map(IndexedCatalog::id));
+        let runs = self.runs();
+        !runs.current_sources.contains(&source) && !runs.previous_sources.contains(&source)
     }
 
     /// Analyses the `queries` this memo lacks on two threads, before the checks ask for them one
     /// by one: the first checks of a project analyse every query (half their time at 200
     /// queries), and each query's analysis depends on nothing but its text, engine and catalog.
     pub(crate) fn analyse_in_parallel(&self, queries: &[(&str, Engine, Option<&IndexedCatalog>)]) {
-        let missing: Vec<_> = queries
-            .iter()
-            .filter(|(sql, engine, catalog)| {
-                let catalog_id = catalog.map(IndexedCatalog::id);
-                let key = self.hasher.hash_one((*sql, *engine, catalog_id));
-                self.kept(key, sql, *engine, catalog_id).is_none()
-            })
-            .collect();
-        // Below this a thread costs more than it saves (a keystroke changes one query).
+        // Below this a thread costs more than it saves.
         const PARALLEL_FROM: usize = 8;
-        if missing.len() < PARALLEL_FROM {
+        if queries.len() < PARALLEL_FROM {
             return;
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work = || {
             while let Some((sql, engine, catalog)) =
-                missing.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                queries.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
             {
                 self.sql(sql, *engine, *catalog);
             }
@@ -164,5 +179,6 @@ impl AnalysisMemo {
     pub(crate) fn end_run(&self) {
         let mut runs = self.runs();
         runs.previous = std::mem::take(&mut runs.current);
+        runs.previous_sources = std::mem::take(&mut runs.current_sources);
     }
 }

@@ -9,7 +9,7 @@
 //! whole (arguments, result columns, the fields of the return type).
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::Path;
 
 use schemals_catalog::{Column, Engine, StatementDescription};
 use schemals_sql::lexical::{SqlToken, TokenKind};
@@ -32,7 +32,7 @@ pub mod codes {
 }
 
 /// Where the SQL text lives: a string literal of a TypeScript file, or a `.sql` file.
-enum Host<'a> {
+pub(crate) enum Host<'a> {
     /// A string literal (or literals joined by `+`) of a TypeScript file, not always the file
     /// of the handler: the SQL may be a constant imported from another module.
     Inline {
@@ -44,8 +44,42 @@ enum Host<'a> {
         at: Span,
     },
     File {
-        path: PathBuf,
+        path: &'a Path,
     },
+}
+
+/// The SQL a handler runs, non-empty, with where it is written: the complete text of an
+/// `inlineSql` literal, or the file of an `sqlReference` that the project holds. The one
+/// selection of what the checks analyse (see [`crate::checks`] for the analyses done ahead).
+pub(crate) fn handler_sql<'a>(
+    project: &'a Project,
+    handler: &'a Handler,
+) -> Option<(&'a str, Host<'a>)> {
+    let (sql, host) = match handler {
+        Handler::InlineSql {
+            span,
+            sql,
+            argument,
+        } => {
+            let map = sql.as_ref().filter(|s| s.complete)?;
+            let host = match map.host_file() {
+                Some(file) => Host::Inline { file, map },
+                None => Host::Joined {
+                    at: argument.clone().unwrap_or_else(|| span.clone()),
+                },
+            };
+            (map.text.as_str(), host)
+        }
+        Handler::SqlReference {
+            resolved: Some(path),
+            ..
+        } => {
+            let file = project.sql_file(path)?;
+            (&*file.text, Host::File { path: &file.path })
+        }
+        _ => return None,
+    };
+    (!sql.trim().is_empty()).then_some((sql, host))
 }
 
 struct Ctx<'a> {
@@ -90,40 +124,9 @@ pub(crate) fn check_handler(
     else {
         return Vec::new();
     };
-    let (sql, host): (&str, Host) = match handler {
-        Handler::InlineSql {
-            span,
-            sql,
-            argument,
-        } => match sql.as_ref().filter(|s| s.complete) {
-            Some(map) => (
-                &map.text,
-                match map.host_file() {
-                    Some(file) => Host::Inline { file, map },
-                    None => Host::Joined {
-                        at: argument.clone().unwrap_or_else(|| span.clone()),
-                    },
-                },
-            ),
-            None => return Vec::new(),
-        },
-        Handler::SqlReference {
-            resolved: Some(path),
-            ..
-        } => match project.sql_file(path) {
-            Some(file) => (
-                &file.text,
-                Host::File {
-                    path: file.path.clone(),
-                },
-            ),
-            None => return Vec::new(),
-        },
-        _ => return Vec::new(),
-    };
-    if sql.trim().is_empty() {
+    let Some((sql, host)) = handler_sql(project, handler) else {
         return Vec::new();
-    }
+    };
     let catalog = catalog.filter(|c| c.catalog.engine == engine);
     let mut cx = Ctx {
         project,
@@ -161,7 +164,7 @@ impl Ctx<'_> {
                 (self.project.file(*file).path.clone(), range)
             }
             Host::Joined { at } => (self.project.file(at.file).path.clone(), at.range.clone()),
-            Host::File { path } => (path.clone(), range),
+            Host::File { path } => (path.to_path_buf(), range),
         };
         self.out.push(Diagnostic {
             path,
@@ -909,7 +912,7 @@ pub fn project_statements(project: &Project, model: &SchemaModel) -> Vec<Project
             let TypeDef::Operation(op) = &entry.def else {
                 continue;
             };
-            let Some(handler) = op.handlers.iter().flatten().find(|h| h.is_sql()) else {
+            let Some(handler) = op.sql_handler() else {
                 continue;
             };
             let sql = match handler {

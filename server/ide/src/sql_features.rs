@@ -76,7 +76,7 @@ fn sql_handlers(
                 let TypeDef::Operation(op) = &entry.def else {
                     return None;
                 };
-                let handler = op.handlers.iter().flatten().find(|h| h.is_sql())?;
+                let handler = op.sql_handler()?;
                 Some((schema, entry.name.text.as_str(), &**op, handler))
             })
         })

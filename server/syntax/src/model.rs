@@ -582,3 +582,10 @@ pub struct Operation {
     /// `.for(...)` sources of a subscription; `None` without `.for`.
     pub sources: Option<Span>,
 }
+
+impl Operation {
+    /// The first SQL handler: the one that runs (Amplify ignores the others).
+    pub fn sql_handler(&self) -> Option<&Handler> {
+        self.handlers.iter().flatten().find(|h| h.is_sql())
+    }
+}

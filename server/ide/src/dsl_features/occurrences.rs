@@ -271,7 +271,7 @@ impl Collector<'_, '_> {
                     continue;
                 };
                 // Only the first SQL handler runs.
-                let Some(handler) = op.handlers.iter().flatten().find(|h| h.is_sql()) else {
+                let Some(handler) = op.sql_handler() else {
                     continue;
                 };
                 match handler {

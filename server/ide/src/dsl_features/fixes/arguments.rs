@@ -29,7 +29,7 @@ fn sql_site<'a>(analysis: &Analysis<'a>, d: &Diagnostic) -> Option<SqlSite<'a>> 
             let TypeDef::Operation(op) = &entry.def else {
                 continue;
             };
-            let Some(handler) = op.handlers.iter().flatten().find(|h| h.is_sql()) else {
+            let Some(handler) = op.sql_handler() else {
                 continue;
             };
             let found = match handler {
