@@ -78,16 +78,10 @@ impl AnalysisMemo {
         self.evaluation.keeps(path, text)
     }
 
-    /// The evaluation this memo keeps, as bytes for a later session (see
-    /// [`schemals_syntax::eval::EvalMemo::saved`]), with the path of its file.
+    /// The evaluation this memo keeps, to be saved for a later session (see
+    /// [`schemals_syntax::eval::EvalMemo::saved`]).
     pub fn saved_evaluation(&self) -> Option<schemals_syntax::eval::SavedEvaluation> {
         self.evaluation.saved()
-    }
-
-    /// Which evaluation [`AnalysisMemo::saved_evaluation`] would save: its file's path, and a
-    /// number that changes when another evaluation of that file is kept.
-    pub fn saved_evaluation_identity(&self) -> Option<(std::path::PathBuf, u64)> {
-        self.evaluation.saved_identity()
     }
 
     /// Keeps an evaluation saved by an earlier session if it is that of `path` with `text`.

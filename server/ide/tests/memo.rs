@@ -205,7 +205,10 @@ fn a_saved_evaluation_restores_the_same_model_for_the_same_text_only() {
     let saved = first_session
         .saved_evaluation()
         .expect("the generated file's evaluation is kept");
-    let (saved_path, bytes) = (saved.path, saved.bytes);
+    let (saved_path, bytes) = (
+        saved.path().to_path_buf(),
+        saved.to_bytes().expect("serialized"),
+    );
     assert_eq!(saved_path, path);
 
     // The next session: the generated file is never parsed, the model is the same.

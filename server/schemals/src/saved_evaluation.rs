@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use schemals_ide::{AnalysisMemo, Project, ProjectFile};
+use schemals_syntax::eval::SavedEvaluation;
 
 /// Where saved evaluations are read and written, and which one this session last wrote or read.
 pub struct EvaluationStore {
@@ -21,7 +22,7 @@ pub struct EvaluationStore {
     /// The first bytes of every file of this build (see [`identity`]).
     identity: String,
     /// By file, the evaluation last restored from or written to the store (see
-    /// [`AnalysisMemo::saved_evaluation_identity`]).
+    /// [`SavedEvaluation::number`]).
     synced: Mutex<HashMap<PathBuf, u64>>,
     /// Held while saving: two saves would write the same temporary file.
     saving: Mutex<()>,
@@ -141,8 +142,9 @@ impl EvaluationStore {
         if !memo.restore_evaluation(&record.evaluation, path, text) {
             return None;
         }
-        if let Some((path, number)) = memo.saved_evaluation_identity() {
-            self.synced().insert(path, number);
+        if let Some(restored) = memo.saved_evaluation() {
+            self.synced()
+                .insert(restored.path().to_path_buf(), restored.number());
         }
         Some(ProjectFile::typescript_unparsed(
             path.to_path_buf(),
@@ -154,8 +156,12 @@ impl EvaluationStore {
 
     /// The file whose evaluation `memo` keeps and this store does not hold yet.
     pub fn lacks(&self, memo: &AnalysisMemo) -> Option<PathBuf> {
-        let (path, number) = memo.saved_evaluation_identity()?;
-        (self.synced().get(&path) != Some(&number)).then_some(path)
+        self.unsaved(memo).map(|saved| saved.path().to_path_buf())
+    }
+
+    fn unsaved(&self, memo: &AnalysisMemo) -> Option<SavedEvaluation> {
+        let saved = memo.saved_evaluation()?;
+        (self.synced().get(saved.path()) != Some(&saved.number())).then_some(saved)
     }
 
     /// Writes the evaluation `memo` keeps, unless the store holds it already or another save is
@@ -165,30 +171,31 @@ impl EvaluationStore {
         let Ok(_saving) = self.saving.try_lock() else {
             return Ok(());
         };
-        if self.lacks(memo).is_none() {
-            return Ok(());
-        }
-        let Some(saved) = memo.saved_evaluation() else {
+        let Some(saved) = self.unsaved(memo) else {
             return Ok(());
         };
         // The syntax facts saved with the evaluation must be those of the text it was made from.
-        let Some(file) = project.find(&saved.path).filter(|f| saved.is_of(&f.text)) else {
+        let Some(file) = project.find(saved.path()).filter(|f| saved.is_of(&f.text)) else {
+            return Ok(());
+        };
+        let Some(evaluation) = saved.to_bytes() else {
             return Ok(());
         };
         let record = Record {
             has_syntax_error: file.has_syntax_error(),
             imports: file.import_specifiers().to_vec(),
-            evaluation: saved.bytes,
+            evaluation,
         };
         let body = postcard::to_stdvec(&record).map_err(std::io::Error::other)?;
         let mut bytes = self.header(&file.text, stable_hash(&body));
         bytes.extend(body);
         std::fs::create_dir_all(&self.dir)?;
-        let target = self.file_of(&saved.path);
+        let target = self.file_of(saved.path());
         let temporary = target.with_extension(format!("tmp{}", std::process::id()));
         std::fs::write(&temporary, &bytes)?;
         std::fs::rename(&temporary, &target)?;
-        self.synced().insert(saved.path, saved.number);
+        self.synced()
+            .insert(saved.path().to_path_buf(), saved.number());
         Ok(())
     }
 }

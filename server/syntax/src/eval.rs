@@ -122,20 +122,32 @@ impl std::fmt::Debug for EvalMemo {
     }
 }
 
-/// An evaluation [`EvalMemo::saved`] gives out to be saved.
+/// The evaluation [`EvalMemo::saved`] gives out to be saved: a handle on the kept state,
+/// serialized only when asked (a caller first checks whether it saved this one already).
 pub struct SavedEvaluation {
-    /// The evaluated file.
-    pub path: PathBuf,
-    /// Changes when another evaluation of that file is kept (see [`EvalMemo::saved_identity`]).
-    pub number: u64,
-    pub bytes: Vec<u8>,
     kept: Arc<Kept>,
 }
 
 impl SavedEvaluation {
+    /// The evaluated file.
+    pub fn path(&self) -> &Path {
+        &self.kept.path
+    }
+
+    /// Changes when another evaluation of that file is kept in this session.
+    pub fn number(&self) -> u64 {
+        self.kept.number
+    }
+
     /// Whether this is the evaluation of `text`.
     pub fn is_of(&self, text: &str) -> bool {
         self.kept.text == text
+    }
+
+    /// The bytes [`EvalMemo::restore_saved`] reads; they hold the file's text, which it
+    /// compares. `None` if serialization fails.
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        postcard::to_stdvec(&*self.kept).ok()
     }
 }
 
@@ -161,22 +173,11 @@ impl EvalMemo {
     }
 
     /// The largest kept evaluation (the generated schema's), to be saved for a later session;
-    /// `None` when nothing is kept. Its bytes hold the file's text: [`EvalMemo::restore_saved`]
-    /// compares it. Serialized without holding the memo's lock.
+    /// `None` when nothing is kept. Serialized (see [`SavedEvaluation::to_bytes`]) without
+    /// holding the memo's lock.
     pub fn saved(&self) -> Option<SavedEvaluation> {
         let kept = Self::largest(&self.kept())?.clone();
-        Some(SavedEvaluation {
-            path: kept.path.clone(),
-            number: kept.number,
-            bytes: postcard::to_stdvec(&*kept).ok()?,
-            kept,
-        })
-    }
-
-    /// Which evaluation [`EvalMemo::saved`] would save: its file's path, and a number that
-    /// changes when another evaluation of that file is kept.
-    pub fn saved_identity(&self) -> Option<(PathBuf, u64)> {
-        Self::largest(&self.kept()).map(|k| (k.path.clone(), k.number))
+        Some(SavedEvaluation { kept })
     }
 
     fn next_number(&self) -> u64 {

@@ -111,7 +111,10 @@ fn a_restored_evaluation_gives_the_fresh_model_of_every_example_and_fixture() {
         let Some(saved) = first.saved() else {
             continue;
         };
-        let (path, bytes) = (saved.path, saved.bytes);
+        let (path, bytes) = (
+            saved.path().to_path_buf(),
+            saved.to_bytes().expect("serialized"),
+        );
         let text = &texts
             .iter()
             .find(|(p, _)| Path::new(p) == path)
