@@ -15,7 +15,9 @@ use tree_sitter::{Node, Tree};
 
 use crate::field;
 use crate::model::*;
+use crate::shift::Spans;
 use crate::source_map::MappedText;
+use crate::text::TextRange;
 
 mod entry_memo;
 
@@ -160,9 +162,55 @@ struct Kept {
     depth: usize,
     model: SchemaModel,
     exports: Exports<'static>,
-    /// Its number in this session (see [`EvalMemo::saved_identity`]); not saved.
+    /// Its number in this session (see [`SavedEvaluation::number`]); not saved.
     #[serde(skip)]
     number: u64,
+}
+
+impl Kept {
+    /// Whether every id names an item of the kept model and every span lies in the kept file's
+    /// text, as in any state the evaluator kept: the analyses index by them without checking, and
+    /// a saved file read back may be damaged or crafted (its checksum is not a secret).
+    fn is_consistent(&mut self) -> bool {
+        let model = &self.model;
+        let schema = |id: &SchemaId| id.0 < model.schemas.len();
+        let model_id = |id: &ModelId| id.0 < model.models.len();
+        let ids_hold = model.schemas.iter().all(|s| {
+            s.combine.is_none_or(|c| c < model.combines.len())
+                && s.entries.iter().all(|e| match &e.def {
+                    TypeDef::Model(id) => model_id(id),
+                    _ => true,
+                })
+        }) && model
+            .models
+            .iter()
+            .all(|m| m.schema.as_ref().is_none_or(schema))
+            && model.combines.iter().all(|c| c.schemas.iter().all(schema))
+            && model.name_uses.iter().all(|u| match &u.target {
+                UseTarget::Model(id) | UseTarget::Field(id, _) | UseTarget::UnknownField(id) => {
+                    model_id(id)
+                }
+                UseTarget::UnknownModel(id) => schema(id),
+            })
+            && model.models_callbacks.iter().all(|c| schema(&c.schema))
+            && self.exports.values().all(|v| v.ids_in(model));
+        if !ids_hold {
+            return false;
+        }
+        let (file, text) = (self.file, &self.text);
+        let mut spans_hold = true;
+        let mut check = |in_file: FileId, range: &mut TextRange| {
+            spans_hold &= in_file == file
+                && range.start <= range.end
+                && text.is_char_boundary(range.start)
+                && text.is_char_boundary(range.end);
+        };
+        self.model.each_span(&mut check);
+        for value in self.exports.values_mut() {
+            value.each_span(&mut check);
+        }
+        spans_hold
+    }
 }
 
 impl EvalMemo {
@@ -197,7 +245,7 @@ impl EvalMemo {
         let Ok(mut kept) = postcard::from_bytes::<Kept>(bytes) else {
             return false;
         };
-        if kept.path != path || kept.text != text {
+        if kept.path != path || kept.text != text || !kept.is_consistent() {
             return false;
         }
         kept.number = self.next_number();
@@ -233,8 +281,14 @@ enum Value<'t> {
         text: MappedText,
         span: Span,
     },
-    Array(Vec<Value<'t>>, bool),
-    Object(Vec<(Name, Value<'t>)>, bool),
+    Array(
+        #[serde(deserialize_with = "crate::nesting::nested")] Vec<Value<'t>>,
+        bool,
+    ),
+    Object(
+        #[serde(deserialize_with = "crate::nesting::nested")] Vec<(Name, Value<'t>)>,
+        bool,
+    ),
     DbConfig(Database),
     Secretref(Name),
     Schema(SchemaId),
@@ -266,6 +320,23 @@ enum Value<'t> {
 }
 
 impl Value<'_> {
+    /// Whether the ids this value holds name items of `model` (see [`Kept::is_consistent`]).
+    fn ids_in(&self, model: &SchemaModel) -> bool {
+        match self {
+            Value::Schema(id) | Value::Models(id) => id.0 < model.schemas.len(),
+            Value::Model(id) | Value::ModelOf(id) | Value::FieldsOf(id) => {
+                id.0 < model.models.len()
+            }
+            Value::FieldOf(id, field) => model
+                .models
+                .get(id.0)
+                .is_some_and(|m| *field < m.fields.len()),
+            Value::Array(items, _) => items.iter().all(|v| v.ids_in(model)),
+            Value::Object(entries, _) => entries.iter().all(|(_, v)| v.ids_in(model)),
+            _ => true,
+        }
+    }
+
     /// The same value detached from the syntax trees, or `None` if it holds code (a closure).
     fn without_code(&self) -> Option<Value<'static>> {
         Some(match self {
@@ -2316,4 +2387,98 @@ pub fn normalize_path(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATH: &str = "/project/amplify/data/schema.sql.ts";
+    const TEXT: &str = "export const schema = 1;\n";
+
+    fn saved(exports: Exports<'static>) -> Vec<u8> {
+        let kept = Kept {
+            file: FileId(0),
+            path: PathBuf::from(PATH),
+            text: TEXT.to_owned(),
+            depth: 0,
+            model: SchemaModel::default(),
+            exports,
+            number: 0,
+        };
+        postcard::to_stdvec(&kept).expect("serialized")
+    }
+
+    fn restores(bytes: &[u8]) -> bool {
+        // On a thread of the size the server reads saved evaluations on.
+        let bytes = bytes.to_vec();
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || EvalMemo::default().restore_saved(&bytes, Path::new(PATH), TEXT))
+            .expect("thread")
+            .join()
+            .expect("no panic")
+    }
+
+    fn export(value: Value<'static>) -> Exports<'static> {
+        HashMap::from([("x".to_owned(), value)])
+    }
+
+    /// `{ x: [[[...Unknown...]]] }` nested `depth` arrays deep, written byte by byte: serializing
+    /// a value that deep would itself overflow the stack.
+    fn nested_arrays(depth: usize) -> Vec<u8> {
+        let mut bytes = saved(export(Value::Unknown));
+        let unknown = bytes.pop().expect("the tag of Unknown ends the record");
+        let array_tag = postcard::to_stdvec(&Value::Array(Vec::new(), false)).expect("tag")[0];
+        for _ in 0..depth {
+            bytes.extend([array_tag, 1]);
+        }
+        bytes.push(unknown);
+        bytes.extend(std::iter::repeat_n(0, depth));
+        bytes
+    }
+
+    #[test]
+    fn a_saved_record_nested_beyond_reason_is_refused_without_overflowing_the_stack() {
+        assert!(restores(&nested_arrays(50)));
+        assert!(!restores(&nested_arrays(1_000_000)));
+    }
+
+    #[test]
+    fn a_saved_record_naming_what_it_does_not_hold_is_refused() {
+        assert!(restores(&saved(export(Value::Unknown))));
+        // A model id, a schema id, a field of a model past the ends of the (empty) model.
+        assert!(!restores(&saved(export(Value::Model(ModelId(3))))));
+        assert!(!restores(&saved(export(Value::Models(SchemaId(0))))));
+        assert!(!restores(&saved(export(Value::FieldOf(ModelId(0), 1)))));
+        // A span of another file, and one past the end of the text.
+        let span = |file, range| Value::Str {
+            text: MappedText::new(),
+            span: Span { file, range },
+        };
+        assert!(restores(&saved(export(span(FileId(0), 0..6)))));
+        assert!(!restores(&saved(export(span(FileId(1), 0..6)))));
+        assert!(!restores(&saved(export(span(
+            FileId(0),
+            0..TEXT.len() + 1
+        )))));
+        // A mapped text whose pieces lie outside it.
+        let mut text = MappedText::new();
+        text.push_verbatim(FileId(0), "export", 0);
+        assert!(restores(&saved(export(Value::Str {
+            text: text.clone(),
+            span: Span {
+                file: FileId(0),
+                range: 0..6,
+            },
+        }))));
+        text.text.clear();
+        assert!(!restores(&saved(export(Value::Str {
+            text,
+            span: Span {
+                file: FileId(0),
+                range: 0..6,
+            },
+        }))));
+    }
 }

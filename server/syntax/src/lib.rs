@@ -9,6 +9,7 @@ pub mod eval;
 pub mod field;
 pub mod interned;
 pub mod model;
+mod nesting;
 pub mod patch;
 mod shift;
 pub mod source_map;

@@ -354,6 +354,8 @@ pub struct Field {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CustomType {
     pub span: Span,
+    /// A custom type's field can be a custom type: the one way the model nests itself.
+    #[serde(deserialize_with = "crate::nesting::nested")]
     pub fields: Vec<Field>,
     pub complete: bool,
 }

@@ -26,55 +26,69 @@ pub(crate) struct Moved {
     pub delta: isize,
 }
 
-/// Something that holds spans.
+/// Something that holds spans: every one is visited (the host ranges of mapped texts too), so
+/// an edit can move them ([`Shift`]) and a restored model can be checked against its file.
+pub(crate) trait Spans {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange));
+}
+
+/// Moves the spans an edit moved.
 pub(crate) trait Shift {
     fn shift(&mut self, moved: &Moved);
 }
 
-impl<T: Shift> Shift for Option<T> {
+impl<T: Spans> Shift for T {
     fn shift(&mut self, moved: &Moved) {
+        self.each_span(&mut |file, range| {
+            if file == moved.file {
+                *range = shift_range(range, moved.from, moved.delta);
+            }
+        });
+    }
+}
+
+impl<T: Spans> Spans for Option<T> {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         if let Some(inner) = self {
-            inner.shift(moved);
+            inner.each_span(f);
         }
     }
 }
 
-impl<T: Shift> Shift for Vec<T> {
-    fn shift(&mut self, moved: &Moved) {
+impl<T: Spans> Spans for Vec<T> {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         for item in self {
-            item.shift(moved);
+            item.each_span(f);
         }
     }
 }
 
-impl<T: Shift> Shift for Box<T> {
-    fn shift(&mut self, moved: &Moved) {
-        (**self).shift(moved);
+impl<T: Spans> Spans for Box<T> {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        (**self).each_span(f);
     }
 }
 
-impl Shift for Span {
-    fn shift(&mut self, moved: &Moved) {
-        if self.file == moved.file {
-            self.range = shift_range(&self.range, moved.from, moved.delta);
-        }
+impl Spans for Span {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        f(self.file, &mut self.range);
     }
 }
 
-impl Shift for Name {
-    fn shift(&mut self, moved: &Moved) {
-        self.span.shift(moved);
+impl Spans for Name {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.span.each_span(f);
     }
 }
 
-impl Shift for MappedText {
-    fn shift(&mut self, moved: &Moved) {
-        self.shift_host(moved.file, moved.from, moved.delta);
+impl Spans for MappedText {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.each_host_range(f);
     }
 }
 
-impl Shift for SchemaModel {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for SchemaModel {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         // Exhaustive destructuring: a field added to the model must say whether it holds spans.
         let SchemaModel {
             schemas,
@@ -84,17 +98,17 @@ impl Shift for SchemaModel {
             name_uses,
             models_callbacks,
         } = self;
-        schemas.shift(moved);
-        models.shift(moved);
-        combines.shift(moved);
-        diagnostics.shift(moved);
-        name_uses.shift(moved);
-        models_callbacks.shift(moved);
+        schemas.each_span(f);
+        models.each_span(f);
+        combines.each_span(f);
+        diagnostics.each_span(f);
+        name_uses.each_span(f);
+        models_callbacks.each_span(f);
     }
 }
 
-impl Shift for Schema {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for Schema {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         let Schema {
             span,
             database,
@@ -106,70 +120,70 @@ impl Shift for Schema {
             generated: _,
             opaque: _,
         } = self;
-        span.shift(moved);
-        database.shift(moved);
-        entries.shift(moved);
-        auth.shift(moved);
+        span.each_span(f);
+        database.each_span(f);
+        entries.each_span(f);
+        auth.each_span(f);
         for Rename { from, to } in renames {
-            from.shift(moved);
-            to.shift(moved);
+            from.each_span(f);
+            to.each_span(f);
         }
     }
 }
 
-impl Shift for Database {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for Database {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         if let Database::Sql(SqlDatabase {
             engine,
             connection_secret,
             identifier,
         }) = self
         {
-            engine.shift(moved);
-            connection_secret.shift(moved);
-            identifier.shift(moved);
+            engine.each_span(f);
+            connection_secret.each_span(f);
+            identifier.each_span(f);
         }
     }
 }
 
-impl Shift for SchemaEntry {
-    fn shift(&mut self, moved: &Moved) {
-        self.name.shift(moved);
+impl Spans for SchemaEntry {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.name.each_span(f);
         match &mut self.def {
-            TypeDef::CustomType(t) => t.shift(moved),
-            TypeDef::Enum(e) => e.shift(moved),
-            TypeDef::Operation(op) => op.shift(moved),
+            TypeDef::CustomType(t) => t.each_span(f),
+            TypeDef::Enum(e) => e.each_span(f),
+            TypeDef::Operation(op) => op.each_span(f),
             TypeDef::Model(_) | TypeDef::Ai | TypeDef::Unknown => {}
         }
     }
 }
 
-impl Shift for Combine {
-    fn shift(&mut self, moved: &Moved) {
-        self.span.shift(moved);
+impl Spans for Combine {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.span.each_span(f);
     }
 }
 
-impl Shift for ModelDiagnostic {
-    fn shift(&mut self, moved: &Moved) {
-        self.span.shift(moved);
+impl Spans for ModelDiagnostic {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.span.each_span(f);
     }
 }
 
-impl Shift for NameUse {
-    fn shift(&mut self, moved: &Moved) {
-        self.span.shift(moved);
+impl Spans for NameUse {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.span.each_span(f);
     }
 }
 
-impl Shift for ModelsCallback {
-    fn shift(&mut self, moved: &Moved) {
-        self.span.shift(moved);
+impl Spans for ModelsCallback {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.span.each_span(f);
     }
 }
 
-impl Shift for Model {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for Model {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         let Model {
             name,
             original_name,
@@ -182,26 +196,26 @@ impl Shift for Model {
             secondary_indexes,
             opaque: _,
         } = self;
-        name.shift(moved);
-        original_name.shift(moved);
-        span.shift(moved);
-        fields.shift(moved);
+        name.each_span(f);
+        original_name.each_span(f);
+        span.each_span(f);
+        fields.each_span(f);
         if let Some(Identifier {
             span,
             fields,
             complete: _,
         }) = identifier
         {
-            span.shift(moved);
-            fields.shift(moved);
+            span.each_span(f);
+            fields.each_span(f);
         }
-        auth.shift(moved);
-        secondary_indexes.shift(moved);
+        auth.each_span(f);
+        secondary_indexes.each_span(f);
     }
 }
 
-impl Shift for Field {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for Field {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         let Field {
             name,
             ty,
@@ -212,59 +226,59 @@ impl Shift for Field {
             auth,
             span,
         } = self;
-        name.shift(moved);
-        ty.shift(moved);
+        name.each_span(f);
+        ty.each_span(f);
         if let Some(FieldDefault { span, has_value: _ }) = default {
-            span.shift(moved);
+            span.each_span(f);
         }
-        auth.shift(moved);
-        span.shift(moved);
+        auth.each_span(f);
+        span.each_span(f);
     }
 }
 
-impl Shift for FieldType {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for FieldType {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         match self {
-            FieldType::Ref(name) => name.shift(moved),
-            FieldType::Enum(e) => e.shift(moved),
-            FieldType::CustomType(t) => t.shift(moved),
+            FieldType::Ref(name) => name.each_span(f),
+            FieldType::Enum(e) => e.each_span(f),
+            FieldType::CustomType(t) => t.each_span(f),
             FieldType::Relationship(Relationship {
                 kind: _,
                 target,
                 references,
                 references_complete: _,
             }) => {
-                target.shift(moved);
-                references.shift(moved);
+                target.each_span(f);
+                references.each_span(f);
             }
             FieldType::Scalar(_) | FieldType::Unknown => {}
         }
     }
 }
 
-impl Shift for CustomType {
-    fn shift(&mut self, moved: &Moved) {
-        self.span.shift(moved);
-        self.fields.shift(moved);
+impl Spans for CustomType {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.span.each_span(f);
+        self.fields.each_span(f);
     }
 }
 
-impl Shift for EnumDef {
-    fn shift(&mut self, moved: &Moved) {
-        self.span.shift(moved);
-        self.values.shift(moved);
+impl Spans for EnumDef {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.span.each_span(f);
+        self.values.each_span(f);
     }
 }
 
-impl Shift for AuthRules {
-    fn shift(&mut self, moved: &Moved) {
-        self.span.shift(moved);
-        self.rules.shift(moved);
+impl Spans for AuthRules {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        self.span.each_span(f);
+        self.rules.each_span(f);
     }
 }
 
-impl Shift for AuthRule {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for AuthRule {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         let AuthRule {
             builder,
             provider,
@@ -273,16 +287,16 @@ impl Shift for AuthRule {
             to_span,
             complete: _,
         } = self;
-        builder.shift(moved);
-        provider.shift(moved);
-        field.shift(moved);
-        operations.shift(moved);
-        to_span.shift(moved);
+        builder.each_span(f);
+        provider.each_span(f);
+        field.each_span(f);
+        operations.each_span(f);
+        to_span.each_span(f);
     }
 }
 
-impl Shift for Operation {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for Operation {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         let Operation {
             kind: _,
             span,
@@ -295,8 +309,8 @@ impl Shift for Operation {
             handler_span,
             sources,
         } = self;
-        span.shift(moved);
-        arguments.shift(moved);
+        span.each_span(f);
+        arguments.each_span(f);
         if let Some(Returns {
             ty,
             array: _,
@@ -304,39 +318,39 @@ impl Shift for Operation {
             span,
         }) = returns
         {
-            ty.shift(moved);
-            span.shift(moved);
+            ty.each_span(f);
+            span.each_span(f);
         }
-        auth.shift(moved);
-        handlers.shift(moved);
-        handler_span.shift(moved);
-        sources.shift(moved);
+        auth.each_span(f);
+        handlers.each_span(f);
+        handler_span.each_span(f);
+        sources.each_span(f);
     }
 }
 
-impl Shift for Handler {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for Handler {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         match self {
             Handler::InlineSql {
                 span,
                 sql,
                 argument,
             } => {
-                span.shift(moved);
-                sql.shift(moved);
-                argument.shift(moved);
+                span.each_span(f);
+                sql.each_span(f);
+                argument.each_span(f);
             }
             Handler::SqlReference {
                 span,
                 path,
                 resolved: _,
             } => {
-                span.shift(moved);
-                path.shift(moved);
+                span.each_span(f);
+                path.each_span(f);
             }
             Handler::Function { span, is_async: _ }
             | Handler::Custom { span }
-            | Handler::Unknown { span } => span.shift(moved),
+            | Handler::Unknown { span } => span.each_span(f),
         }
     }
 }

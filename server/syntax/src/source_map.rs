@@ -18,12 +18,47 @@ struct Piece {
 
 /// A string value read from source, with where each of its bytes came from.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "MappedTextParts")]
 pub struct MappedText {
     pub text: String,
     pieces: Vec<Piece>,
     /// False when part of the value could not be known (a `${}` substitution, a variable): checks
     /// that need the whole text must then stay quiet.
     pub complete: bool,
+}
+
+/// A [`MappedText`] as read back from a saved evaluation, before its pieces are checked.
+#[derive(serde::Deserialize)]
+struct MappedTextParts {
+    text: String,
+    pieces: Vec<Piece>,
+    complete: bool,
+}
+
+impl TryFrom<MappedTextParts> for MappedText {
+    type Error = &'static str;
+
+    /// Refuses pieces that break what the mapping assumes (in order, inside the text, a
+    /// verbatim piece as long as its host range), which only a damaged or crafted file holds.
+    fn try_from(parts: MappedTextParts) -> Result<MappedText, Self::Error> {
+        let mut end = 0;
+        for piece in &parts.pieces {
+            let fits = end <= piece.text.start
+                && piece.text.start <= piece.text.end
+                && piece.text.end <= parts.text.len()
+                && piece.host.start <= piece.host.end
+                && (!piece.verbatim || piece.host.len() == piece.text.len());
+            if !fits {
+                return Err("a mapped text whose pieces do not fit it");
+            }
+            end = piece.text.end;
+        }
+        Ok(MappedText {
+            text: parts.text,
+            pieces: parts.pieces,
+            complete: parts.complete,
+        })
+    }
 }
 
 impl MappedText {
@@ -69,11 +104,10 @@ impl MappedText {
         self.pieces.iter().all(|p| p.file == file).then_some(file)
     }
 
-    /// Moves the host ranges written in `file` at or after `from` by `delta` bytes (an edit
-    /// before them changed the file's length).
-    pub(crate) fn shift_host(&mut self, file: FileId, from: usize, delta: isize) {
-        for piece in self.pieces.iter_mut().filter(|p| p.file == file) {
-            piece.host = crate::shift::shift_range(&piece.host, from, delta);
+    /// Calls `f` with the file and host range of every piece (to move them after an edit).
+    pub(crate) fn each_host_range(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        for piece in &mut self.pieces {
+            f(piece.file, &mut piece.host);
         }
     }
 

@@ -18,7 +18,8 @@ use tree_sitter::Node;
 use super::{Evaluator, Value};
 use crate::field;
 use crate::model::{FileId, Model, ModelDiagnostic, ModelId};
-use crate::shift::{Moved, Shift};
+use crate::shift::{Moved, Shift, Spans};
+use crate::text::TextRange;
 
 /// The kept evaluations of schema entries, by file. Part of [`super::EvalMemo`].
 #[derive(Default)]
@@ -310,28 +311,28 @@ fn offset_model_ids(value: &mut Value<'_>, base: usize, sign: isize) -> bool {
     }
 }
 
-impl Shift for Value<'_> {
-    fn shift(&mut self, moved: &Moved) {
+impl Spans for Value<'_> {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         match self {
             Value::Str { text, span } => {
-                text.shift(moved);
-                span.shift(moved);
+                text.each_span(f);
+                span.each_span(f);
             }
-            Value::Array(items, _) => items.shift(moved),
+            Value::Array(items, _) => items.each_span(f),
             Value::Object(entries, _) => {
                 for (key, value) in entries {
-                    key.shift(moved);
-                    value.shift(moved);
+                    key.each_span(f);
+                    value.each_span(f);
                 }
             }
-            Value::DbConfig(database) => database.shift(moved),
-            Value::Secretref(name) => name.shift(moved),
-            Value::Field(field, _) => field.shift(moved),
-            Value::CustomType(t) => t.shift(moved),
-            Value::Enum(e) => e.shift(moved),
-            Value::Operation(op) => op.shift(moved),
-            Value::Handler(handler) => handler.shift(moved),
-            Value::Rule(rule) => rule.shift(moved),
+            Value::DbConfig(database) => database.each_span(f),
+            Value::Secretref(name) => name.each_span(f),
+            Value::Field(field, _) => field.each_span(f),
+            Value::CustomType(t) => t.each_span(f),
+            Value::Enum(e) => e.each_span(f),
+            Value::Operation(op) => op.each_span(f),
+            Value::Handler(handler) => handler.each_span(f),
+            Value::Rule(rule) => rule.each_span(f),
             Value::Unknown
             | Value::A
             | Value::AHandler
