@@ -10,7 +10,7 @@ use schemals_ide::{
     AnalysisMemo, Diagnostic, IndexedCatalog, Project, ProjectFile, Severity,
     check_project_memoized,
 };
-use schemals_syntax::model::{Database, SchemaModel};
+use schemals_syntax::model::{Database, FileId, SchemaModel};
 
 use crate::saved_evaluation::EvaluationStore;
 
@@ -134,7 +134,7 @@ fn add_file(
     path: &Path,
     overlays: &Overlays,
 ) -> bool {
-    add_text(project, cache, path, read_file(path, overlays))
+    add_text(project, cache, path, read_file(path, overlays)).is_some()
 }
 
 /// [`add_file`] with the file already read.
@@ -143,23 +143,34 @@ fn add_text(
     cache: &mut ParseCache,
     path: &Path,
     text: Option<FileText>,
-) -> bool {
-    match text {
-        Some(FileText::Text(text)) => {
-            project.add(cache.get(path, text));
-            true
-        }
-        Some(FileText::TooLarge(size)) => {
-            project.add(ProjectFile::typescript(
+) -> Option<FileId> {
+    match text? {
+        FileText::Text(text) => Some(project.add(cache.get(path, text))),
+        FileText::TooLarge(size) => {
+            let id = project.add(ProjectFile::typescript(
                 path.to_path_buf(),
                 Arc::from(""),
                 None,
             ));
             project.too_large.push((path.to_path_buf(), size));
-            true
+            Some(id)
         }
-        None => false,
     }
+}
+
+/// The id each of `texts` will have in a new project: those that exist join it in this order
+/// ([`add_text`]; `load_project` checks it as they join). Files are parsed, and one evaluated
+/// ahead, before they join.
+fn planned_ids(texts: &[(PathBuf, Option<FileText>)]) -> Vec<Option<FileId>> {
+    let mut next = 0;
+    texts
+        .iter()
+        .map(|(_, text)| {
+            let id = text.as_ref().map(|_| FileId(next));
+            next += u32::from(text.is_some());
+            id
+        })
+        .collect()
 }
 
 /// Parsed files kept between analyses, keyed by path and text, so unchanged files are not
@@ -183,25 +194,25 @@ impl ParseCache {
 
     /// Parses the files of `paths` that the cache lacks (or holds with another text) on two
     /// threads: the first analysis of a project parses all of them, and the largest (a generated
-    /// `schema.sql.ts` of 1,000 tables) alone takes tens of milliseconds. With `memo`, the largest
-    /// is also evaluated ahead on its thread while the other thread parses the rest (see
-    /// [`ProjectFile::evaluate_ahead`]); the files join the project in the order of `texts`.
+    /// `schema.sql.ts` of 1,000 tables) alone takes tens of milliseconds. With `ahead` (the memo
+    /// and the ids the files will have, see [`planned_ids`]), the largest is also evaluated ahead
+    /// on its thread while the other thread parses the rest (see [`ProjectFile::evaluate_ahead`]).
     fn parse_in_parallel(
         &mut self,
         texts: &[(PathBuf, Option<FileText>)],
-        memo: Option<&AnalysisMemo>,
+        ahead: Option<(&AnalysisMemo, &[Option<FileId>])>,
     ) {
-        // The id each file will have: those that exist join the project in this order.
-        let ids = texts.iter().scan(0u32, |next, (_, text)| {
-            let id = schemals_syntax::model::FileId(*next);
-            *next += u32::from(text.is_some());
-            Some(id)
-        });
-        let missing: Vec<(schemals_syntax::model::FileId, PathBuf, Arc<str>)> = texts
+        let (memo, ids) = match ahead {
+            Some((memo, ids)) => (Some(memo), ids),
+            None => (None, &[][..]),
+        };
+        let missing: Vec<(Option<FileId>, PathBuf, Arc<str>)> = texts
             .iter()
-            .zip(ids)
-            .filter_map(|((path, text), id)| match text {
-                Some(FileText::Text(text)) => Some((id, path.clone(), text.clone())),
+            .enumerate()
+            .filter_map(|(i, (path, text))| match text {
+                Some(FileText::Text(text)) => {
+                    Some((ids.get(i).copied().flatten(), path.clone(), text.clone()))
+                }
                 _ => None,
             })
             .filter(|(_, path, text)| {
@@ -220,7 +231,7 @@ impl ParseCache {
         // Largest first, each thread taking the next file: the two halves come out even.
         let mut queue = missing;
         queue.sort_by_key(|(_, _, text)| std::cmp::Reverse(text.len()));
-        let largest = queue.first().map(|(id, _, _)| *id);
+        let largest = queue.first().and_then(|(id, _, _)| *id);
         let queue = Mutex::new(queue.into_iter());
         let parsed = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
@@ -230,7 +241,8 @@ impl ParseCache {
                         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
                         let Some((id, path, text)) = next else { break };
                         let file = ProjectFile::typescript(path, text, None);
-                        if let Some(memo) = memo.filter(|_| Some(id) == largest) {
+                        if let (Some(memo), Some(id)) = (memo, id.filter(|id| Some(*id) == largest))
+                        {
                             file.evaluate_ahead(id, memo);
                         }
                         parsed.lock().unwrap_or_else(|e| e.into_inner()).push(file);
@@ -284,6 +296,7 @@ pub fn load_project(
             (path, text)
         })
         .collect();
+    let planned = planned_ids(&texts);
     let started = std::time::Instant::now();
     // The first build takes an evaluation saved by an earlier session (that file is then not
     // parsed), or evaluates the largest file ahead; later builds find either kept in the memo.
@@ -320,13 +333,19 @@ pub fn load_project(
         }
     } else {
         // The first build evaluates the largest file ahead; later builds find it kept.
-        let ahead = previous.is_none().then_some(memo);
+        let ahead = previous.is_none().then_some((memo, &planned[..]));
         cache.parse_in_parallel(&texts, ahead);
     }
     tracing::debug!("parsed in {:?}", started.elapsed());
 
-    for (path, text) in texts {
-        add_text(&mut project, cache, &path, text);
+    for ((path, text), planned) in texts.into_iter().zip(planned) {
+        let id = add_text(&mut project, cache, &path, text);
+        debug_assert_eq!(
+            id,
+            planned,
+            "{} joined the project with another id",
+            path.display()
+        );
     }
     // Follow relative imports that leave the `amplify` folders, a few levels deep.
     for _ in 0..8 {
