@@ -8,6 +8,7 @@
 //! incomplete, so analyses stay quiet instead of guessing.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -115,6 +116,9 @@ pub struct EvalMemo {
     kept: std::sync::Mutex<HashMap<PathBuf, Arc<Kept>>>,
     /// Numbers the evaluations kept: tells a host whether the one it saved is still kept.
     kept_count: std::sync::atomic::AtomicU64,
+    /// By file, a fingerprint of the text last evaluated and not kept (see `Evaluator::keep`).
+    unsettled: std::sync::Mutex<HashMap<PathBuf, u64>>,
+    hasher: std::hash::RandomState,
     entries: entry_memo::EntryMemo,
 }
 
@@ -226,6 +230,27 @@ impl EvalMemo {
     pub fn saved(&self) -> Option<SavedEvaluation> {
         let kept = Self::largest(&self.kept())?.clone();
         Some(SavedEvaluation { kept })
+    }
+
+    /// Whether the evaluation of `path` with `text` is worth keeping: always when none of it is
+    /// kept; when the one kept is of another text, the file is being edited, and keeping each
+    /// keystroke's evaluation would copy the whole model for nothing (a twentieth of a keystroke
+    /// in a 1,000-model schema.sql.ts): it is kept once the same text is evaluated twice (the
+    /// user went on in another file). A fingerprint that collides only keeps one sooner.
+    fn settled(&self, path: &Path, text: &str) -> bool {
+        let stale = self.kept().get(path).is_some_and(|k| k.text != text);
+        let mut unsettled = self.unsettled.lock().unwrap_or_else(|e| e.into_inner());
+        if !stale {
+            unsettled.remove(path);
+            return true;
+        }
+        let fingerprint = self.hasher.hash_one(text);
+        if unsettled.get(path) == Some(&fingerprint) {
+            unsettled.remove(path);
+            return true;
+        }
+        unsettled.insert(path.to_path_buf(), fingerprint);
+        false
     }
 
     fn next_number(&self) -> u64 {
@@ -497,10 +522,14 @@ impl<'s> Evaluator<'s> {
             return;
         };
         let path = self.sources.path(file).to_path_buf();
+        let text = self.sources.text(file);
+        if !memo.settled(&path, text) {
+            return;
+        }
         let kept = Kept {
             file,
             path: path.clone(),
-            text: self.sources.text(file).to_owned(),
+            text: text.to_owned(),
             depth: self.depth,
             model: self.model.clone(),
             exports,
@@ -2014,7 +2043,10 @@ impl<'s> Evaluator<'s> {
         level: AuthLevel,
     ) -> AuthRules {
         let span = self.span(property);
-        let result = self.callback(callback, vec![Value::Allow(level)]);
+        let result = match callback {
+            Some(node) => self.auth_callback_value(*node, level),
+            None => Value::Unknown,
+        };
         let (rules, complete) = match result {
             Value::Rule(rule) => (vec![rule], true),
             Value::Array(items, complete) => {

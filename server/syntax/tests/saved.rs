@@ -170,3 +170,49 @@ fn the_generated_schema_stays_kept_beside_other_files_evaluated_on_a_blank_model
         "only {with_auth} of them have an auth resource"
     );
 }
+
+/// While a generated schema is being edited, each keystroke's evaluation is not kept (it would
+/// copy the whole model each time); the text is kept once it is evaluated twice, and every
+/// evaluation gives the fresh model meanwhile.
+#[test]
+fn an_edited_file_is_kept_again_once_its_text_settles() {
+    let generated = |column: &str| {
+        format!(
+            r#"import {{ a }} from "@aws-amplify/data-schema";
+import {{ configure }} from "@aws-amplify/data-schema/internals";
+import {{ secret }} from "@aws-amplify/backend";
+export const schema = configure({{
+  database: {{ identifier: "ID", engine: "postgresql", connectionUri: secret("SQL_CONNECTION_STRING") }}
+}}).schema({{
+  "notes": a.model({{ "id": a.integer().required(), "{column}": a.string() }}).identifier(["id"])
+}});
+"#
+        )
+    };
+    let resource = r#"import { a, defineData } from "@aws-amplify/backend";
+import { schema as generated } from "./schema.sql";
+const schema = generated.authorization((allow) => [allow.authenticated()]);
+export const data = defineData({ schema });
+"#;
+    let (resource_path, generated_path) = (
+        "/p/amplify/data/resource.ts",
+        "/p/amplify/data/schema.sql.ts",
+    );
+    let memo = EvalMemo::default();
+    let evaluate_with = |column: &str| {
+        let text = generated(column);
+        let sources = Files::new(&[(resource_path, resource), (generated_path, &text)]);
+        let roots = [FileId(0), FileId(1)];
+        let memoized = evaluate_memoized(&sources, &roots, &memo);
+        assert_eq!(
+            format!("{memoized:#?}"),
+            format!("{:#?}", evaluate(&sources, &roots))
+        );
+        memo.keeps(Path::new(generated_path), &text)
+    };
+    assert!(evaluate_with("content"), "nothing kept yet: kept at once");
+    assert!(!evaluate_with("contentx"), "being edited");
+    assert!(!evaluate_with("contentxy"), "being edited");
+    assert!(evaluate_with("contentxy"), "the same text again: kept");
+    assert!(evaluate_with("contentxy"), "restored, still kept");
+}

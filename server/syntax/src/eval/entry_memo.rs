@@ -1,12 +1,14 @@
 //! Evaluation by declaration: the value of each entry of a schema object (`"posts": a.model({...})`
-//! in `a.schema({...})` or `addToSchema({...})`) is kept between evaluations, keyed by the entry's
-//! text, and replayed when the text is unchanged, its spans moved to where the entry now is.
+//! in `a.schema({...})` or `addToSchema({...})`), and the rules of each authorization callback
+//! (`(allow) => [allow.owner()]`), are kept between evaluations, keyed by their text, and replayed
+//! when the text is unchanged, their spans moved to where the text now is.
 //!
-//! An entry can be replayed only if its value depends on its text alone: every identifier in it
-//! is `a` (Amplify's namespace) or a parameter of a callback written in it (`allow` in
+//! A text can be replayed only if its value depends on it alone: every identifier in it is `a`
+//! (Amplify's namespace) or a parameter of a callback written in it (`allow` in
 //! `.authorization((allow) => ...)`), and its evaluation only created models and reported
 //! diagnostics of its own. A model keystroke in a 1,000-model `schema.sql.ts` then evaluates one
-//! entry instead of 1,000.
+//! entry instead of 1,000, and the 1,000 `models.X.authorization(...)` of a `setAuthorization`
+//! callback each look their rules up instead of evaluating them.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
@@ -17,7 +19,7 @@ use tree_sitter::Node;
 
 use super::{Evaluator, Value};
 use crate::field;
-use crate::model::{FileId, Model, ModelDiagnostic, ModelId};
+use crate::model::{AuthLevel, FileId, Model, ModelDiagnostic, ModelId};
 use crate::shift::{Moved, Shift, Spans};
 use crate::text::TextRange;
 
@@ -38,11 +40,20 @@ struct Runs {
     previous: HashMap<u64, Arc<Entry>>,
 }
 
+/// What a kept text was evaluated as: the same text evaluates differently as a schema entry and
+/// as the authorization callback of each level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Evaluated {
+    Entry,
+    AuthCallback(AuthLevel),
+}
+
 /// One entry's evaluation, its spans relative to the start of the entry's value and its model
 /// ids relative to the first model it created.
 struct Entry {
     file: FileId,
     depth: usize,
+    evaluated: Evaluated,
     text: Box<str>,
     /// Identifiers written in the entry, and which of them are callback parameters.
     names: Vec<String>,
@@ -98,17 +109,42 @@ impl EntryMemo {
 impl<'s> Evaluator<'s> {
     /// The value of a schema entry, replayed from the memo when its text was evaluated before.
     pub(super) fn entry_value(&mut self, node: Node<'s>) -> Value<'s> {
+        self.memoized(node, Evaluated::Entry, |evaluator| evaluator.expr(node))
+    }
+
+    /// What the authorization callback `node` returns for `allow` at `level`, replayed from the
+    /// memo when its text was evaluated before.
+    pub(super) fn auth_callback_value(&mut self, node: Node<'s>, level: AuthLevel) -> Value<'s> {
+        self.memoized(node, Evaluated::AuthCallback(level), |evaluator| {
+            evaluator.callback(Some(&node), vec![Value::Allow(level)])
+        })
+    }
+
+    /// `evaluate`'s value of `node`, or the one kept for its text.
+    fn memoized(
+        &mut self,
+        node: Node<'s>,
+        evaluated: Evaluated,
+        evaluate: impl FnOnce(&mut Self) -> Value<'s>,
+    ) -> Value<'s> {
         let Some(memo) = self.memo.map(|m| &m.entries) else {
-            return self.expr(node);
+            return evaluate(self);
         };
         if node.has_error() {
-            return self.expr(node);
+            return evaluate(self);
         }
         let text = self.node_text(node);
         let path = self.sources.path(self.file).to_path_buf();
-        let key = memo.hasher.hash_one((text, self.file, self.depth));
+        let key = memo
+            .hasher
+            .hash_one((text, self.file, self.depth, evaluated));
         self.entry_paths.insert(path.clone());
-        let found = |e: &Entry| e.file == self.file && e.depth == self.depth && *e.text == *text;
+        let found = |e: &Entry| {
+            e.file == self.file
+                && e.depth == self.depth
+                && e.evaluated == evaluated
+                && *e.text == *text
+        };
         if let Some(entry) = memo.find(&path, key, found)
             && self.reads_nothing_outside(&entry.names, &entry.parameters)
         {
@@ -117,11 +153,11 @@ impl<'s> Evaluator<'s> {
         }
         let (names, parameters) = written_names(node, self.sources.text(self.file));
         if !self.reads_nothing_outside(&names, &parameters) {
-            return self.expr(node);
+            return evaluate(self);
         }
         let before = Counts::of(self);
-        let value = self.expr(node);
-        if let Some(entry) = self.record(node, &before, &value, names, parameters) {
+        let value = evaluate(self);
+        if let Some(entry) = self.record(node, evaluated, &before, &value, names, parameters) {
             memo.insert(&path, key, entry);
         }
         value
@@ -144,6 +180,7 @@ impl<'s> Evaluator<'s> {
     fn record(
         &self,
         node: Node<'s>,
+        evaluated: Evaluated,
         before: &Counts,
         value: &Value<'s>,
         names: Vec<String>,
@@ -176,6 +213,7 @@ impl<'s> Evaluator<'s> {
         Some(Entry {
             file: self.file,
             depth: self.depth,
+            evaluated,
             text: self.node_text(node).into(),
             names,
             parameters,
