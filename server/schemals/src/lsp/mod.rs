@@ -259,8 +259,21 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
     // Trees that `did_change` parsed during the build are newer than the ones taken.
     cache.absorb(std::mem::take(&mut guard.cache));
     guard.cache = cache;
-    guard.snapshots.insert(root.to_path_buf(), snapshot.clone());
+    let replaced = guard.snapshots.insert(root.to_path_buf(), snapshot.clone());
+    drop(guard);
+    if let Some(replaced) = replaced {
+        drop_in_background(replaced);
+    }
     snapshot
+}
+
+/// Drops `value` on a thread of its own: the snapshot a keystroke replaces holds a large model and
+/// takes milliseconds to free, which the diagnostics of the new one need not wait for. Dropped
+/// here if no thread can be started.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("drop".to_owned())
+        .spawn(move || drop(value));
 }
 
 /// The snapshot of `root` if it is of the current generation.
