@@ -154,9 +154,16 @@ impl EvaluationStore {
         ))
     }
 
-    /// The file whose evaluation `memo` keeps and this store does not hold yet.
-    pub fn lacks(&self, memo: &AnalysisMemo) -> Option<PathBuf> {
-        self.unsaved(memo).map(|saved| saved.path().to_path_buf())
+    /// The file whose evaluation `memo` keeps, of its text in `project`, and this store does not
+    /// hold yet. (An evaluation of an older text stays kept while its file is edited.)
+    pub fn lacks(&self, memo: &AnalysisMemo, project: &Project) -> Option<PathBuf> {
+        self.unsaved(memo)
+            .filter(|saved| {
+                project
+                    .find(saved.path())
+                    .is_some_and(|f| saved.is_of(&f.text))
+            })
+            .map(|saved| saved.path().to_path_buf())
     }
 
     fn unsaved(&self, memo: &AnalysisMemo) -> Option<SavedEvaluation> {
@@ -179,6 +186,9 @@ impl EvaluationStore {
             return Ok(());
         };
         let Some(evaluation) = saved.to_bytes() else {
+            // Not readable back: never saved, and not tried again for this evaluation.
+            self.synced()
+                .insert(saved.path().to_path_buf(), saved.number());
             return Ok(());
         };
         let record = Record {
@@ -216,6 +226,10 @@ export const schema = configure({
 "#;
 
     fn project(root: &Path) -> Project {
+        project_with(root, GENERATED)
+    }
+
+    fn project_with(root: &Path, generated: &str) -> Project {
         let mut project = Project::new(root.to_path_buf());
         for (name, text) in [
             (
@@ -231,7 +245,7 @@ export const schema = configure({
                  \x20 models.notes.authorization((allow) => allow.ownerDefinedIn('owner')),\n]);\n\
                  export const data = defineData({ schema });\n",
             ),
-            ("data/schema.sql.ts", GENERATED),
+            ("data/schema.sql.ts", generated),
         ] {
             project.add(ProjectFile::typescript(
                 root.join("amplify").join(name),
@@ -253,9 +267,17 @@ export const schema = configure({
         let memo = AnalysisMemo::default();
         let first = project(root);
         let expected = schemals_syntax::dump::dump(&first.evaluate_memoized(&memo));
-        assert_eq!(store.lacks(&memo), Some(generated.clone()));
+        assert_eq!(store.lacks(&memo, &first), Some(generated.clone()));
         store.save(&memo, &first).expect("saved");
-        assert_eq!(store.lacks(&memo), None);
+        assert_eq!(store.lacks(&memo, &first), None);
+        // While the generated file is edited, the evaluation kept is of an older text: nothing
+        // to save (the store would refuse it), and nothing saved.
+        let edited = project_with(root, &GENERATED.replace("owner", "author"));
+        let memo_edited = AnalysisMemo::default();
+        first.evaluate_memoized(&memo_edited);
+        edited.evaluate_memoized(&memo_edited);
+        assert_eq!(store.lacks(&memo_edited, &first), Some(generated.clone()));
+        assert_eq!(store.lacks(&memo_edited, &edited), None);
         assert!(store.holds(&generated, GENERATED));
         assert!(!store.holds(&generated, &GENERATED.replace("owner", "author")));
 
@@ -275,7 +297,7 @@ export const schema = configure({
             expected
         );
         assert!(next.file(id).parsed_tree().is_none());
-        assert_eq!(store.lacks(&memo), None);
+        assert_eq!(store.lacks(&memo, &next), None);
         let saved = store.file_of(&generated);
         let bytes = std::fs::read(&saved).expect("saved file");
         std::fs::remove_file(&saved).expect("removed");

@@ -80,6 +80,10 @@ fn evaluate_with(sources: &dyn Sources, roots: &[FileId], memo: Option<&EvalMemo
         // Files no longer in the project (roots are all of them) are not kept any longer.
         let paths: HashSet<&Path> = roots.iter().map(|&root| sources.path(root)).collect();
         memo.kept().retain(|path, _| paths.contains(path.as_path()));
+        memo.unsettled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|path, _| paths.contains(path.as_path()));
     }
     evaluator.model
 }
@@ -114,8 +118,6 @@ fn evaluator<'s>(sources: &'s dyn Sources, memo: Option<&'s EvalMemo>) -> Evalua
 #[derive(Default)]
 pub struct EvalMemo {
     kept: std::sync::Mutex<HashMap<PathBuf, Arc<Kept>>>,
-    /// Numbers the evaluations kept: tells a host whether the one it saved is still kept.
-    kept_count: std::sync::atomic::AtomicU64,
     /// By file, a fingerprint of the text last evaluated and not kept (see `Evaluator::keep`).
     unsettled: std::sync::Mutex<HashMap<PathBuf, u64>>,
     hasher: std::hash::RandomState,
@@ -151,9 +153,13 @@ impl SavedEvaluation {
     }
 
     /// The bytes [`EvalMemo::restore_saved`] reads; they hold the file's text, which it
-    /// compares. `None` if serialization fails.
+    /// compares. `None` if serialization fails, or if they could not be read back: a value
+    /// nested deeper than a reader allows (see `crate::nesting`) would be refused on every
+    /// restore, and written again every session.
     pub fn to_bytes(&self) -> Option<Vec<u8>> {
-        postcard::to_stdvec(&*self.kept).ok()
+        let bytes = postcard::to_stdvec(&*self.kept).ok()?;
+        postcard::from_bytes::<Kept>(&bytes).ok()?;
+        Some(bytes)
     }
 }
 
@@ -253,10 +259,11 @@ impl EvalMemo {
         false
     }
 
+    /// A number for a newly kept evaluation, unique in the process (not per memo: a host that
+    /// saves the evaluations of several memos, or of a memo made again, tells them apart by it).
     fn next_number(&self) -> u64 {
-        self.kept_count
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            + 1
+        static KEPT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        KEPT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
     }
 
     fn largest(kept: &HashMap<PathBuf, Arc<Kept>>) -> Option<&Arc<Kept>> {
@@ -1790,9 +1797,11 @@ impl<'s> Evaluator<'s> {
         };
         if to.text.is_empty() {
             // Mark the quotes: an empty range would be invisible.
+            // An unterminated literal at the end of the file has no closing quote.
+            let text_len = self.sources.text(to.span.file).len();
             let quotes = Span {
                 file: to.span.file,
-                range: to.span.range.start.saturating_sub(1)..to.span.range.end + 1,
+                range: to.span.range.start.saturating_sub(1)..(to.span.range.end + 1).min(text_len),
             };
             self.report_span(
                 quotes,
@@ -2476,6 +2485,61 @@ mod tests {
         assert!(!restores(&nested_arrays(1_000_000)));
     }
 
+    /// A custom type whose one field is a custom type, `depth` deep.
+    fn nested_custom_type(depth: usize) -> Value<'static> {
+        let span = Span {
+            file: FileId(0),
+            range: 0..1,
+        };
+        let mut ty = FieldType::Unknown;
+        for _ in 0..depth {
+            ty = FieldType::CustomType(CustomType {
+                span: span.clone(),
+                fields: vec![Field {
+                    name: Name {
+                        text: "x".to_owned(),
+                        span: span.clone(),
+                    },
+                    ty,
+                    required: false,
+                    array: false,
+                    list_required: false,
+                    default: None,
+                    auth: None,
+                    span: span.clone(),
+                }],
+                complete: true,
+            });
+        }
+        match ty {
+            FieldType::CustomType(t) => Value::CustomType(t),
+            _ => Value::Unknown,
+        }
+    }
+
+    /// Custom types nest through more frames of the reader per level than arrays: the deepest
+    /// one read back still fits the thread's stack (a debug build's frames are the largest),
+    /// and one level more is refused. The saving side reads its bytes back, so what it writes
+    /// is always read.
+    #[test]
+    fn custom_types_as_deep_as_can_be_read_fit_the_stack_and_are_saved() {
+        assert!(restores(&saved(export(nested_custom_type(127)))));
+        assert!(!restores(&saved(export(nested_custom_type(129)))));
+        let kept = |depth| {
+            Arc::new(Kept {
+                file: FileId(0),
+                path: PathBuf::from(PATH),
+                text: TEXT.to_owned(),
+                depth: 0,
+                model: SchemaModel::default(),
+                exports: export(nested_custom_type(depth)),
+                number: 0,
+            })
+        };
+        assert!(SavedEvaluation { kept: kept(127) }.to_bytes().is_some());
+        assert!(SavedEvaluation { kept: kept(129) }.to_bytes().is_none());
+    }
+
     #[test]
     fn a_saved_record_naming_what_it_does_not_hold_is_refused() {
         assert!(restores(&saved(export(Value::Unknown))));
@@ -2502,6 +2566,17 @@ mod tests {
             span: Span {
                 file: FileId(0),
                 range: 0..6,
+            },
+        }))));
+        // A piece that ends inside a character of the text.
+        let mut split = MappedText::new();
+        split.push_verbatim(FileId(0), "é", 0);
+        split.text = "😀".to_owned();
+        assert!(!restores(&saved(export(Value::Str {
+            text: split,
+            span: Span {
+                file: FileId(0),
+                range: 0..2,
             },
         }))));
         text.text.clear();

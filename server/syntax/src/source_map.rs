@@ -38,14 +38,16 @@ struct MappedTextParts {
 impl TryFrom<MappedTextParts> for MappedText {
     type Error = &'static str;
 
-    /// Refuses pieces that break what the mapping assumes (in order, inside the text, a
-    /// verbatim piece as long as its host range), which only a damaged or crafted file holds.
+    /// Refuses pieces that break what the mapping assumes (in order, on character boundaries of
+    /// the text, a verbatim piece as long as its host range), which only a damaged or crafted
+    /// file holds.
     fn try_from(parts: MappedTextParts) -> Result<MappedText, Self::Error> {
         let mut end = 0;
         for piece in &parts.pieces {
             let fits = end <= piece.text.start
                 && piece.text.start <= piece.text.end
-                && piece.text.end <= parts.text.len()
+                && parts.text.is_char_boundary(piece.text.start)
+                && parts.text.is_char_boundary(piece.text.end)
                 && piece.host.start <= piece.host.end
                 && (!piece.verbatim || piece.host.len() == piece.text.len());
             if !fits {

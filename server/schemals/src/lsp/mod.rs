@@ -739,7 +739,11 @@ fn save_evaluation(state: &Mutex<State>, snapshot: Arc<Snapshot>) {
         let guard = lock(state);
         let open = |path: &Path| guard.docs.contains_key(path);
         match &guard.evaluations {
-            Some(store) if store.lacks(&snapshot.memo).is_some_and(|path| !open(&path)) => {
+            Some(store)
+                if store
+                    .lacks(&snapshot.memo, &snapshot.project)
+                    .is_some_and(|path| !open(&path)) =>
+            {
                 store.clone()
             }
             _ => return,
