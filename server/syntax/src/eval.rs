@@ -1693,7 +1693,10 @@ impl<'s> Evaluator<'s> {
                 self.model.schemas[id.0].auth = Some(rules);
             }
             "renameModels" => {
-                let pairs = self.callback(args.first(), Vec::new());
+                let pairs = match args.first() {
+                    Some(node) => self.renames_callback_value(*node),
+                    None => Value::Unknown,
+                };
                 match pairs {
                     Value::Array(items, complete) => {
                         if !complete {

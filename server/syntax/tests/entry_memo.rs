@@ -186,3 +186,25 @@ export const schema = a.schema({{
     assert_eq!(evaluate_both(&memo, &texts, 0, &text("authenticated")), 3);
     assert_eq!(evaluate_both(&memo, &texts, 0, &text("publicApiKey")), 3);
 }
+
+/// The pairs of a `renameModels` callback are replayed when its text is unchanged, and the models
+/// renamed as a fresh evaluation renames them.
+#[test]
+fn rename_callbacks_are_replayed() {
+    let text = |kind: &str| {
+        format!(
+            r#"import {{ a }} from "@aws-amplify/backend";
+export const schema = a.schema({{
+  notes: a.model({{ title: a.{kind}() }}),
+  tags: a.model({{ name: a.string() }}),
+}}).renameModels(() => [['notes', 'Note'], ['tags', 'Tag']]);
+"#
+        )
+    };
+    let texts = [("/p/amplify/data/resource.ts", text("string"))];
+    let memo = EvalMemo::default();
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("string")), 0);
+    // The edited entry is evaluated; the other entry and the renames are replayed.
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("integer")), 2);
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("float")), 2);
+}
