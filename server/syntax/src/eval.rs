@@ -22,6 +22,8 @@ use crate::text::TextRange;
 
 mod entry_memo;
 
+use entry_memo::Callback;
+
 /// The files the evaluator may read, parsed. Implemented over the disk by the CLI and over open
 /// documents by the language server.
 pub trait Sources {
@@ -521,6 +523,11 @@ impl<'s> Evaluator<'s> {
     /// (a function is a node of this evaluation's trees).
     fn keep(&self, file: FileId, exports: &Exports<'s>) {
         let Some(memo) = self.memo else { return };
+        let path = self.sources.path(file).to_path_buf();
+        let text = self.sources.text(file);
+        if !memo.settled(&path, text) {
+            return;
+        }
         let Some(exports) = exports
             .iter()
             .map(|(name, value)| Some((name.clone(), value.without_code()?)))
@@ -528,11 +535,6 @@ impl<'s> Evaluator<'s> {
         else {
             return;
         };
-        let path = self.sources.path(file).to_path_buf();
-        let text = self.sources.text(file);
-        if !memo.settled(&path, text) {
-            return;
-        }
         let kept = Kept {
             file,
             path: path.clone(),
@@ -1420,7 +1422,7 @@ impl<'s> Evaluator<'s> {
         let span = self.span(property);
         if let Some(scalar) = Scalar::from_factory(name) {
             return Value::Field(
-                Box::new(self.new_field(span, FieldType::Scalar(scalar))),
+                Box::new(Self::new_field(span, FieldType::Scalar(scalar))),
                 None,
             );
         }
@@ -1475,7 +1477,7 @@ impl<'s> Evaluator<'s> {
                     }),
                     _ => FieldType::Unknown,
                 };
-                Value::Field(Box::new(self.new_field(span, ty)), None)
+                Value::Field(Box::new(Self::new_field(span, ty)), None)
             }
             "customType" => match args.first().map(|a| self.expr(*a)) {
                 Some(Value::Object(entries, complete)) => Value::CustomType(CustomType {
@@ -1530,7 +1532,7 @@ impl<'s> Evaluator<'s> {
                     references,
                     references_complete,
                 });
-                Value::Field(Box::new(self.new_field(span, ty)), None)
+                Value::Field(Box::new(Self::new_field(span, ty)), None)
             }
             "query" | "mutation" | "subscription" => {
                 let kind = match name {
@@ -1595,7 +1597,7 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    fn new_field(&self, span: Span, ty: FieldType) -> Field {
+    fn new_field(span: Span, ty: FieldType) -> Field {
         Field {
             name: Name {
                 text: String::new(),
@@ -1618,11 +1620,11 @@ impl<'s> Evaluator<'s> {
             .map(|(name, value)| {
                 let mut field = match value {
                     Value::Field(field, _) => *field,
-                    Value::Enum(e) => self.new_field(e.span.clone(), FieldType::Enum(e)),
+                    Value::Enum(e) => Self::new_field(e.span.clone(), FieldType::Enum(e)),
                     Value::CustomType(t) => {
-                        self.new_field(t.span.clone(), FieldType::CustomType(t))
+                        Self::new_field(t.span.clone(), FieldType::CustomType(t))
                     }
-                    _ => self.new_field(name.span.clone(), FieldType::Unknown),
+                    _ => Self::new_field(name.span.clone(), FieldType::Unknown),
                 };
                 field.name = name;
                 field
@@ -1694,7 +1696,7 @@ impl<'s> Evaluator<'s> {
             }
             "renameModels" => {
                 let pairs = match args.first() {
-                    Some(node) => self.renames_callback_value(*node),
+                    Some(node) => self.callback_value(*node, Callback::Renames),
                     None => Value::Unknown,
                 };
                 match pairs {
@@ -2056,7 +2058,7 @@ impl<'s> Evaluator<'s> {
     ) -> AuthRules {
         let span = self.span(property);
         let result = match callback {
-            Some(node) => self.auth_callback_value(*node, level),
+            Some(node) => self.callback_value(*node, Callback::Authorization(level)),
             None => Value::Unknown,
         };
         let (rules, complete) = match result {
@@ -2498,19 +2500,7 @@ mod tests {
         for _ in 0..depth {
             ty = FieldType::CustomType(CustomType {
                 span: span.clone(),
-                fields: vec![Field {
-                    name: Name {
-                        text: "x".to_owned(),
-                        span: span.clone(),
-                    },
-                    ty,
-                    required: false,
-                    array: false,
-                    list_required: false,
-                    default: None,
-                    auth: None,
-                    span: span.clone(),
-                }],
+                fields: vec![Evaluator::new_field(span.clone(), ty)],
                 complete: true,
             });
         }

@@ -47,9 +47,16 @@ struct Runs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Evaluated {
     Entry,
-    AuthCallback(AuthLevel),
-    /// The callback of `renameModels(() => [['table', 'Model'], ...])`, called with nothing.
-    RenamesCallback,
+    Callback(Callback),
+}
+
+/// A callback whose value is kept by its text, and what it is called with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Callback {
+    /// `.authorization((allow) => ...)`, called with the `allow` of its level.
+    Authorization(AuthLevel),
+    /// `renameModels(() => [['table', 'Model'], ...])`, called with nothing.
+    Renames,
 }
 
 /// One entry's evaluation, its spans relative to the start of the entry's value and its model
@@ -116,19 +123,15 @@ impl<'s> Evaluator<'s> {
         self.memoized(node, Evaluated::Entry, |evaluator| evaluator.expr(node))
     }
 
-    /// What the authorization callback `node` returns for `allow` at `level`, replayed from the
-    /// memo when its text was evaluated before.
-    pub(super) fn auth_callback_value(&mut self, node: Node<'s>, level: AuthLevel) -> Value<'s> {
-        self.memoized(node, Evaluated::AuthCallback(level), |evaluator| {
-            evaluator.callback(Some(&node), vec![Value::Allow(level)])
-        })
-    }
-
-    /// What the `renameModels` callback `node` returns, replayed from the memo when its text was
-    /// evaluated before (1,000 pairs of string literals in a large project).
-    pub(super) fn renames_callback_value(&mut self, node: Node<'s>) -> Value<'s> {
-        self.memoized(node, Evaluated::RenamesCallback, |evaluator| {
-            evaluator.callback(Some(&node), Vec::new())
+    /// What callback `node` returns when called as `callback` says, replayed from the memo when
+    /// its text was evaluated before.
+    pub(super) fn callback_value(&mut self, node: Node<'s>, callback: Callback) -> Value<'s> {
+        let args = match callback {
+            Callback::Authorization(level) => vec![Value::Allow(level)],
+            Callback::Renames => Vec::new(),
+        };
+        self.memoized(node, Evaluated::Callback(callback), |evaluator| {
+            evaluator.callback(Some(&node), args)
         })
     }
 
