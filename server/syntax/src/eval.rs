@@ -110,6 +110,7 @@ fn evaluator<'s>(sources: &'s dyn Sources, memo: Option<&'s EvalMemo>) -> Evalua
         memo,
         entry_paths: HashSet::new(),
         entries_replayed: 0,
+        memo_trail: None,
         reports_dropped: 0,
     }
 }
@@ -448,6 +449,9 @@ struct Evaluator<'s> {
     /// replayed (see `entry_memo`).
     entry_paths: HashSet<PathBuf>,
     entries_replayed: usize,
+    /// The memo keys of the texts looked up while a kept `setAuthorization` callback is being
+    /// recorded (its authorization callbacks): its replay keeps them too.
+    memo_trail: Option<Vec<u64>>,
     /// Reports not added because the same one was already there.
     reports_dropped: usize,
 }
@@ -1713,7 +1717,9 @@ impl<'s> Evaluator<'s> {
             }
             "setAuthorization" => {
                 self.models_callback(id, args.first());
-                self.callback(args.first(), vec![Value::Models(id), Value::Schema(id)]);
+                if let Some(callback) = args.first() {
+                    self.set_authorization(id, *callback);
+                }
             }
             "setRelationships" => {
                 self.models_callback(id, args.first());

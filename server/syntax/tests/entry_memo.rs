@@ -208,3 +208,81 @@ export const schema = a.schema({{
     assert_eq!(evaluate_both(&memo, &texts, 0, &text("integer")), 2);
     assert_eq!(evaluate_both(&memo, &texts, 0, &text("float")), 2);
 }
+
+/// A `setAuthorization` callback written as a list of `models.X.authorization(...)` and
+/// `models.X.fields.f.authorization(...)` is replayed while every model and field it names is
+/// found, and evaluated again, as a fresh evaluation would, when one is not.
+#[test]
+fn set_authorization_is_replayed_while_its_names_are_found() {
+    let text = |note_fields: &str| {
+        format!(
+            r#"import {{ a }} from "@aws-amplify/backend";
+export const schema = a.schema({{
+  Note: a.model({{ {note_fields} }}),
+  Tag: a.model({{ name: a.string() }}),
+}}).setAuthorization((models) => [
+  models.Note.authorization((allow) => [allow.ownerDefinedIn('owner')]),
+  // The phone number only for its owner.
+  models.Note.fields.phone.authorization((allow) => [allow.owner()]),
+  models.Tag.authorization((allow) => [allow.guest(), allow.unknownRule()]),
+]);
+"#
+        )
+    };
+    let with_phone = |title: &str| text(&format!("title: a.{title}(), phone: a.string()"));
+    let texts = [("/p/amplify/data/resource.ts", with_phone("string"))];
+    let memo = EvalMemo::default();
+    assert_eq!(evaluate_both(&memo, &texts, 0, &with_phone("string")), 0);
+    // The edited entry is evaluated; the other entry and the whole callback are replayed.
+    assert_eq!(evaluate_both(&memo, &texts, 0, &with_phone("integer")), 2);
+    assert_eq!(evaluate_both(&memo, &texts, 0, &with_phone("float")), 2);
+    // Without the field it names, the callback is evaluated (and reports the unknown field); the
+    // authorization callbacks kept with it are replayed, but for the missing field's (not called).
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("title: a.string()")), 3);
+    // The field back: the callback kept at first is replayed again.
+    assert_eq!(evaluate_both(&memo, &texts, 0, &with_phone("boolean")), 2);
+    // A model renamed away: the callback is evaluated, and reports as a fresh evaluation does;
+    // both entries (same texts) are replayed, and the Note's authorization callback (the phone's
+    // was not called two evaluations ago: the memo no longer holds it).
+    let renamed = with_phone("boolean").replace("  Tag: a.model", "  Label: a.model");
+    assert_eq!(evaluate_both(&memo, &texts, 0, &renamed), 3);
+}
+
+/// Callbacks of other shapes are evaluated every time, whatever they read or change.
+#[test]
+fn set_authorization_of_other_shapes_is_evaluated() {
+    let text = |elements: &str| {
+        format!(
+            r#"import {{ a }} from "@aws-amplify/backend";
+const rules = (allow) => [allow.guest()];
+export const schema = a.schema({{
+  Note: a.model({{ title: a.string() }}),
+  Tag: a.model({{ name: a.string() }}),
+}}).setAuthorization((models) => [
+{elements}
+]);
+"#
+        )
+    };
+    for elements in [
+        "  models.Note.authorization(rules),",
+        "  models.Note.identifier(['title']),",
+        "  models.Note.authorization((allow) => [allow.guest()]),\n  models.Tag.secondaryIndexes((index) => [index('name')]),",
+        "  models['Note'].authorization((allow) => [allow.guest()]),",
+        "  models.Note?.authorization((allow) => [allow.guest()]),",
+        "  models.Note.authorization((allow) => [allow.guest()], models.Tag),",
+        "  ...[models.Note.authorization((allow) => [allow.guest()])],",
+        "  models.Note.authorization((allow) => models.Tag.authorization((x) => [x.guest()])),",
+    ] {
+        let memo = EvalMemo::default();
+        let texts = [("/p/amplify/data/resource.ts", text(elements))];
+        evaluate_both(&memo, &texts, 0, &text(elements));
+        let edited = text(elements).replace("title: a.string()", "title: a.integer()");
+        // Only the unedited entry is replayed (and authorization callbacks of their own).
+        let replayed = evaluate_both(&memo, &texts, 0, &edited);
+        assert!(
+            replayed <= 2,
+            "{replayed} replayed for a callback of another shape:\n{elements}"
+        );
+    }
+}

@@ -11,6 +11,12 @@
 //! entry instead of 1,000, the 1,000 `models.X.authorization(...)` of a `setAuthorization`
 //! callback each look their rules up instead of evaluating them, and so do the 1,000 pairs of a
 //! `renameModels` callback.
+//!
+//! A `setAuthorization` callback reads the models it names, so its value is not its text's alone:
+//! one written as `(models) => [models.X.authorization(cb), models.X.fields.f.authorization(cb)]`
+//! is kept as what it set on each named model and field, and replayed when every name still finds
+//! its model and field (a keystroke in a model of `schema.sql.ts` then walks none of its 1,000
+//! elements).
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
@@ -21,7 +27,10 @@ use tree_sitter::Node;
 
 use super::{Evaluator, Value};
 use crate::field;
-use crate::model::{AuthLevel, FileId, Model, ModelDiagnostic, ModelId};
+use crate::model::{
+    AuthLevel, AuthRules, FileId, Model, ModelDiagnostic, ModelId, NameUse, SchemaId, Span,
+    TypeDef, UseTarget,
+};
 use crate::shift::{Moved, Shift, Spans};
 use crate::text::TextRange;
 
@@ -48,6 +57,8 @@ struct Runs {
 enum Evaluated {
     Entry,
     Callback(Callback),
+    /// The callback of `setAuthorization`, called with a schema's `models`.
+    SetAuthorization,
 }
 
 /// A callback whose value is kept by its text, and what it is called with.
@@ -69,9 +80,34 @@ struct Entry {
     /// Identifiers written in the entry, and which of them are callback parameters.
     names: Vec<String>,
     parameters: HashSet<String>,
-    value: Value<'static>,
-    models: Vec<Model>,
+    outcome: Outcome,
     diagnostics: Vec<ModelDiagnostic>,
+}
+
+/// What evaluating a kept text gave, besides its diagnostics.
+enum Outcome {
+    /// Its value, and the models it created.
+    Value {
+        value: Value<'static>,
+        models: Vec<Model>,
+    },
+    /// The rules a `setAuthorization` callback set, element by element, and the memo keys of
+    /// its authorization callbacks (kept with it, for when its text changes).
+    Authorizations(Vec<KeptAuthorization>, Vec<u64>),
+}
+
+/// One `models.X.authorization(cb)` (or `models.X.fields.f.authorization(cb)`) of a kept
+/// `setAuthorization` callback: the names it looks up, and the rules its model or field ended with.
+struct KeptAuthorization {
+    model: (String, TextRange),
+    field: Option<(String, TextRange)>,
+    rules: AuthRules,
+}
+
+/// Where a memo entry is, or would be, kept.
+struct Slot {
+    path: PathBuf,
+    key: u64,
 }
 
 impl EntryMemo {
@@ -106,6 +142,19 @@ impl EntryMemo {
         let entry = runs.previous.remove(&key).filter(|e| found(e))?;
         runs.current.insert(key, entry.clone());
         Some(entry)
+    }
+
+    /// Keeps the entries of `keys` for the next evaluation, as if this one had used them.
+    fn keep(&self, path: &Path, keys: &[u64]) {
+        let mut files = self.files();
+        let Some(runs) = files.get_mut(path) else {
+            return;
+        };
+        for key in keys {
+            if let Some(entry) = runs.previous.remove(key) {
+                runs.current.insert(*key, entry);
+            }
+        }
     }
 
     fn insert(&self, path: &Path, key: u64, entry: Entry) {
@@ -148,6 +197,36 @@ impl<'s> Evaluator<'s> {
         if node.has_error() {
             return evaluate(self);
         }
+        let (slot, kept) = self.look_up(memo, node, evaluated);
+        if let Some(trail) = &mut self.memo_trail {
+            trail.push(slot.key);
+        }
+        if let Some(entry) = kept
+            && let Outcome::Value { value, models } = &entry.outcome
+        {
+            self.entries_replayed += 1;
+            return self.replay(&entry, value, models, node.start_byte());
+        }
+        let (names, parameters) = written_names(node, self.sources.text(self.file));
+        if !self.reads_nothing_outside(&names, &parameters) {
+            return evaluate(self);
+        }
+        let before = Counts::of(self);
+        let value = evaluate(self);
+        if let Some(entry) = self.record(node, evaluated, &before, &value, names, parameters) {
+            memo.insert(&slot.path, slot.key, entry);
+        }
+        value
+    }
+
+    /// Where `node`'s text evaluated as `evaluated` is kept, and what is kept there if it can be
+    /// replayed here (the names it reads are still bound as they were).
+    fn look_up(
+        &mut self,
+        memo: &EntryMemo,
+        node: Node<'s>,
+        evaluated: Evaluated,
+    ) -> (Slot, Option<Arc<Entry>>) {
         let text = self.node_text(node);
         let path = self.sources.path(self.file).to_path_buf();
         let key = memo
@@ -160,22 +239,200 @@ impl<'s> Evaluator<'s> {
                 && e.evaluated == evaluated
                 && *e.text == *text
         };
-        if let Some(entry) = memo.find(&path, key, found)
-            && self.reads_nothing_outside(&entry.names, &entry.parameters)
-        {
-            self.entries_replayed += 1;
-            return self.replay(&entry, node.start_byte());
-        }
-        let (names, parameters) = written_names(node, self.sources.text(self.file));
-        if !self.reads_nothing_outside(&names, &parameters) {
+        let kept = memo
+            .find(&path, key, found)
+            .filter(|entry| self.reads_nothing_outside(&entry.names, &entry.parameters));
+        (Slot { path, key }, kept)
+    }
+
+    /// `setAuthorization(node)` on `schema`: the callback called with the schema's `models`, or
+    /// what it set replayed when its text was evaluated before and each model and field it names
+    /// is still found.
+    pub(super) fn set_authorization(&mut self, schema: SchemaId, node: Node<'s>) {
+        let evaluate = |evaluator: &mut Self| {
+            evaluator.callback(Some(&node), vec![Value::Models(schema), Value::Schema(schema)]);
+        };
+        let Some(memo) = self.memo.map(|m| &m.entries) else {
+            return evaluate(self);
+        };
+        if node.has_error() {
             return evaluate(self);
         }
-        let before = Counts::of(self);
-        let value = evaluate(self);
-        if let Some(entry) = self.record(node, evaluated, &before, &value, names, parameters) {
-            memo.insert(&path, key, entry);
+        let (slot, kept) = self.look_up(memo, node, Evaluated::SetAuthorization);
+        if let Some(entry) = kept
+            && let Outcome::Authorizations(elements, callbacks) = &entry.outcome
+            && let Some(targets) = self.targets(schema, elements)
+        {
+            self.entries_replayed += 1;
+            memo.keep(&slot.path, callbacks);
+            self.replay_authorizations(&entry, elements, &targets, node.start_byte());
+            return;
         }
-        value
+        let text = self.sources.text(self.file);
+        let (names, parameters) = written_names(node, text);
+        let shape = if self.reads_nothing_outside(&names, &parameters) {
+            authorization_shape(node, text)
+        } else {
+            None
+        };
+        let Some(shape) = shape else {
+            return evaluate(self);
+        };
+        let before = Counts::of(self);
+        let outer_trail = self.memo_trail.replace(Vec::new());
+        evaluate(self);
+        let callbacks = std::mem::replace(&mut self.memo_trail, outer_trail).unwrap_or_default();
+        if let Some(entry) =
+            self.record_authorizations(node, &before, &shape, names, parameters, callbacks)
+        {
+            memo.insert(&slot.path, slot.key, entry);
+        }
+    }
+
+    /// The model (and field index) each kept element names now, if every name is still found.
+    fn targets(
+        &mut self,
+        schema: SchemaId,
+        elements: &[KeptAuthorization],
+    ) -> Option<Vec<(ModelId, Option<usize>)>> {
+        elements
+            .iter()
+            .map(|element| {
+                let position = self.entry_position(schema, &element.model.0)?;
+                let TypeDef::Model(id) = self.model.schemas[schema.0].entries[position].def else {
+                    return None;
+                };
+                let field = match &element.field {
+                    Some((name, _)) => Some(
+                        self.model.models[id.0]
+                            .fields
+                            .iter()
+                            .position(|f| f.name.text == *name)?,
+                    ),
+                    None => None,
+                };
+                Some((id, field))
+            })
+            .collect()
+    }
+
+    /// Does what the kept callback's evaluation did, on the models and fields found now: the
+    /// name uses, the rules, the diagnostics.
+    fn replay_authorizations(
+        &mut self,
+        entry: &Entry,
+        elements: &[KeptAuthorization],
+        targets: &[(ModelId, Option<usize>)],
+        start: usize,
+    ) {
+        let to_here = Moved {
+            file: entry.file,
+            from: 0,
+            delta: isize::try_from(start).unwrap_or(0),
+        };
+        let span_here = |range: &TextRange| Span {
+            file: entry.file,
+            range: range.start + start..range.end + start,
+        };
+        for (element, &(id, field)) in elements.iter().zip(targets) {
+            self.model.name_uses.push(NameUse {
+                span: span_here(&element.model.1),
+                target: UseTarget::Model(id),
+            });
+            let mut rules = element.rules.clone();
+            rules.shift(&to_here);
+            match (&element.field, field) {
+                (Some((name, range)), Some(index)) => {
+                    self.model.name_uses.push(NameUse {
+                        span: span_here(range),
+                        target: UseTarget::Field(id, name.clone()),
+                    });
+                    if let Some(field) = self.model.models[id.0].fields.get_mut(index) {
+                        field.auth = Some(rules);
+                    }
+                }
+                _ => self.model.models[id.0].auth = Some(rules),
+            }
+        }
+        self.replay_diagnostics(&entry.diagnostics, &to_here);
+    }
+
+    /// The callback as kept, if its evaluation did what its shape says and nothing else: one
+    /// name use per model and field named (each found), no model created, nothing else changed.
+    fn record_authorizations(
+        &self,
+        node: Node<'s>,
+        before: &Counts,
+        shape: &[ElementShape],
+        names: Vec<String>,
+        parameters: HashSet<String>,
+        callbacks: Vec<u64>,
+    ) -> Option<Entry> {
+        let after = Counts::of(self);
+        let [schemas, combines, name_uses, models_callbacks] = before.others;
+        let written = shape.iter().map(|e| 1 + usize::from(e.field.is_some())).sum::<usize>();
+        if after.others != [schemas, combines, name_uses + written, models_callbacks]
+            || after.models != before.models
+            || self.reports_dropped != before.dropped
+        {
+            return None;
+        }
+        let to_relative = Moved {
+            file: self.file,
+            from: 0,
+            delta: -isize::try_from(node.start_byte()).ok()?,
+        };
+        let start = node.start_byte();
+        let relative = |range: &TextRange| -> Option<TextRange> {
+            Some(range.start.checked_sub(start)?..range.end.checked_sub(start)?)
+        };
+        let text = self.sources.text(self.file);
+        let mut uses = self.model.name_uses.get(name_uses..)?.iter();
+        let mut elements = Vec::with_capacity(shape.len());
+        for element in shape {
+            let model_use = uses.next()?;
+            let UseTarget::Model(id) = model_use.target else {
+                return None;
+            };
+            if model_use.span.range.start != element.model.start {
+                return None;
+            }
+            let model = self.model.models.get(id.0)?;
+            let (field, auth) = match &element.field {
+                Some(range) => {
+                    let field_use = uses.next()?;
+                    let UseTarget::Field(field_model, name) = &field_use.target else {
+                        return None;
+                    };
+                    if *field_model != id || field_use.span.range.start != range.start {
+                        return None;
+                    }
+                    let field = model.fields.iter().find(|f| f.name.text == *name)?;
+                    (Some((name.clone(), relative(range)?)), field.auth.as_ref())
+                }
+                None => (None, model.auth.as_ref()),
+            };
+            let mut rules = auth?.clone();
+            rules.shift(&to_relative);
+            let name = text.get(element.model.clone())?.to_owned();
+            elements.push(KeptAuthorization {
+                model: (name, relative(&element.model)?),
+                field,
+                rules,
+            });
+        }
+        let mut diagnostics = self.model.diagnostics.get(before.diagnostics..)?.to_vec();
+        diagnostics.shift(&to_relative);
+        Some(Entry {
+            file: self.file,
+            depth: self.depth,
+            evaluated: Evaluated::SetAuthorization,
+            text: self.node_text(node).into(),
+            names,
+            parameters,
+            outcome: Outcome::Authorizations(elements, callbacks),
+            diagnostics,
+        })
     }
 
     /// Whether every name written in an entry is `a`, bound to Amplify's namespace, or one of
@@ -232,27 +489,40 @@ impl<'s> Evaluator<'s> {
             text: self.node_text(node).into(),
             names,
             parameters,
-            value,
-            models,
+            outcome: Outcome::Value { value, models },
             diagnostics,
         })
     }
 
-    fn replay(&mut self, entry: &Entry, start: usize) -> Value<'s> {
+    fn replay(
+        &mut self,
+        entry: &Entry,
+        value: &Value<'static>,
+        models: &[Model],
+        start: usize,
+    ) -> Value<'s> {
         let to_here = Moved {
             file: entry.file,
             from: 0,
             delta: isize::try_from(start).unwrap_or(0),
         };
         let base = self.model.models.len();
-        for model in &entry.models {
+        for model in models {
             let mut model = model.clone();
             model.shift(&to_here);
             self.model.models.push(model);
         }
-        for diagnostic in &entry.diagnostics {
+        self.replay_diagnostics(&entry.diagnostics, &to_here);
+        let mut value = value.clone();
+        offset_model_ids(&mut value, base, 1);
+        value.shift(&to_here);
+        value
+    }
+
+    fn replay_diagnostics(&mut self, diagnostics: &[ModelDiagnostic], to_here: &Moved) {
+        for diagnostic in diagnostics {
             let mut diagnostic = diagnostic.clone();
-            diagnostic.shift(&to_here);
+            diagnostic.shift(to_here);
             // As `report_span` does: the same report twice is one.
             if self.model.diagnostics.contains(&diagnostic) {
                 self.reports_dropped += 1;
@@ -260,10 +530,6 @@ impl<'s> Evaluator<'s> {
                 self.model.diagnostics.push(diagnostic);
             }
         }
-        let mut value = entry.value.clone();
-        offset_model_ids(&mut value, base, 1);
-        value.shift(&to_here);
-        value
     }
 }
 
@@ -297,18 +563,50 @@ impl Counts {
 fn written_names(node: Node<'_>, text: &str) -> (Vec<String>, HashSet<String>) {
     let mut names = HashSet::new();
     let mut parameters = HashSet::new();
+    visit_names(
+        node,
+        text,
+        |name| {
+            names.insert(name.to_owned());
+        },
+        |parameter| {
+            parameters.insert(parameter.to_owned());
+        },
+    );
+    let mut names: Vec<String> = names.into_iter().collect();
+    names.sort();
+    (names, parameters)
+}
+
+/// Whether every identifier written under `node` is `a` or a parameter of a callback written
+/// under it: [`written_names`]' test without its allocations (it runs for each element of a
+/// 1,000-element `setAuthorization` callback in a project's first evaluation).
+fn reads_only_its_parameters(node: Node<'_>, text: &str) -> bool {
+    let mut names = Vec::new();
+    let mut parameters = Vec::new();
+    visit_names(node, text, |name| names.push(name), |p| parameters.push(p));
+    names
+        .iter()
+        .all(|name| *name == "a" || parameters.contains(name))
+}
+
+/// Calls `on_name` with each identifier written under `node` (shorthand properties included),
+/// and `on_parameter` with each parameter of a callback written under it (the ones `invoke` binds).
+fn visit_names<'t>(
+    node: Node<'_>,
+    text: &'t str,
+    mut on_name: impl FnMut(&'t str),
+    mut on_parameter: impl FnMut(&'t str),
+) {
     let mut cursor = node.walk();
     let mut stack = vec![node];
-    let name_of = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("").to_owned();
+    let name_of = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
     while let Some(n) = stack.pop() {
         match n.kind() {
-            "identifier" | "shorthand_property_identifier" => {
-                names.insert(name_of(n));
-            }
-            // The parameters `invoke` binds.
+            "identifier" | "shorthand_property_identifier" => on_name(name_of(n)),
             "arrow_function" | "function_expression" | "function" => {
                 if let Some(p) = n.child_by_field_id(field::parameter()) {
-                    parameters.insert(name_of(p));
+                    on_parameter(name_of(p));
                 }
                 if let Some(ps) = n.child_by_field_id(field::parameters()) {
                     let mut inner = ps.walk();
@@ -319,7 +617,7 @@ fn written_names(node: Node<'_>, text: &str) -> (Vec<String>, HashSet<String>) {
                             p.child_by_field_id(field::pattern())
                         };
                         if let Some(p) = p.filter(|p| p.kind() == "identifier") {
-                            parameters.insert(name_of(p));
+                            on_parameter(name_of(p));
                         }
                     }
                 }
@@ -328,9 +626,101 @@ fn written_names(node: Node<'_>, text: &str) -> (Vec<String>, HashSet<String>) {
         }
         stack.extend(n.named_children(&mut cursor));
     }
-    let mut names: Vec<String> = names.into_iter().collect();
-    names.sort();
-    (names, parameters)
+}
+
+/// The byte ranges of the names one element of a `setAuthorization` callback looks up.
+struct ElementShape {
+    model: TextRange,
+    field: Option<TextRange>,
+}
+
+/// The elements of a `setAuthorization` callback written as
+/// `(models) => [models.X.authorization(cb), models.X.fields.f.authorization(cb), ...]`, where
+/// each `cb` reads nothing but its own parameters and `a`; None for any other shape, whose
+/// evaluation could do more than set the rules of the models and fields it names.
+fn authorization_shape<'t>(node: Node<'t>, text: &str) -> Option<Vec<ElementShape>> {
+    if node.kind() != "arrow_function" {
+        return None;
+    }
+    let first_parameter = match node.child_by_field_id(field::parameter()) {
+        Some(p) => p,
+        None => {
+            let ps = node.child_by_field_id(field::parameters())?;
+            let mut cursor = ps.walk();
+            let first = ps.named_children(&mut cursor).next()?;
+            first.child_by_field_id(field::pattern())?
+        }
+    };
+    if first_parameter.kind() != "identifier" {
+        return None;
+    }
+    let models = text.get(first_parameter.byte_range())?;
+    let mut body = node.child_by_field_id(field::body())?;
+    while body.kind() == "parenthesized_expression" && body.named_child_count() == 1 {
+        body = body.named_child(0)?;
+    }
+    if body.kind() != "array" {
+        return None;
+    }
+    let name = |n: Node<'_>| text.get(n.byte_range());
+    // `object.property` with nothing else (no `?.`, no computed property).
+    let member = |n: Node<'t>| -> Option<(Node<'t>, Node<'t>)> {
+        if n.kind() != "member_expression" || n.named_child_count() != 2 {
+            return None;
+        }
+        let property = n.child_by_field_id(field::property())?;
+        (property.kind() == "property_identifier")
+            .then_some((n.child_by_field_id(field::object())?, property))
+    };
+    let mut elements = Vec::new();
+    let mut cursor = body.walk();
+    for element in body.named_children(&mut cursor) {
+        match element.kind() {
+            "comment" => continue,
+            "call_expression" => {}
+            _ => return None,
+        }
+        let (target, method) = member(element.child_by_field_id(field::function())?)?;
+        if name(method)? != "authorization" {
+            return None;
+        }
+        let arguments = element.child_by_field_id(field::arguments())?;
+        let mut inner = arguments.walk();
+        let mut args = arguments
+            .named_children(&mut inner)
+            .filter(|c| c.kind() != "comment");
+        let (Some(callback), None) = (args.next(), args.next()) else {
+            return None;
+        };
+        if !reads_only_its_parameters(callback, text) {
+            return None;
+        }
+        // `models.X` or `models.X.fields.f`, `models` being the callback's first parameter.
+        let (head, last) = member(target)?;
+        let (head, shape) = match member(head) {
+            Some((fields_of, fields)) if name(fields)? == "fields" => {
+                let (head, model) = member(fields_of)?;
+                let shape = ElementShape {
+                    model: model.byte_range(),
+                    field: Some(last.byte_range()),
+                };
+                (head, shape)
+            }
+            Some(_) => return None,
+            None => {
+                let shape = ElementShape {
+                    model: last.byte_range(),
+                    field: None,
+                };
+                (head, shape)
+            }
+        };
+        if head.kind() != "identifier" || name(head)? != models {
+            return None;
+        }
+        elements.push(shape);
+    }
+    Some(elements)
 }
 
 /// Moves the model ids in `value` by `base` (`sign` 1) or back to relative (`sign` -1); false if
