@@ -312,6 +312,50 @@ impl Backend {
         }
     }
 
+    /// Parses an opened document off the message loop when no build will: the builds take the
+    /// kept evaluation of a file the memo keeps (the generated `schema.sql.ts`) instead of its
+    /// tree, so the document's first change would parse all of it, on the loop, before the
+    /// keystroke's analysis (50-90 ms at 1,000 tables). The tree is taken only if the text is
+    /// still the one parsed.
+    fn parse_ahead(&self, root: &Path, path: PathBuf) {
+        if path.extension().is_some_and(|e| e == "sql") {
+            return;
+        }
+        let text = {
+            let state = lock(&self.state);
+            let Some(doc) = state.docs.get(&path) else {
+                return;
+            };
+            let kept = state
+                .memos
+                .get(root)
+                .is_some_and(|memo| memo.keeps_evaluation_of(&path, &doc.shared));
+            if !kept || doc.tree.is_some() || known_tree(&state, &path).is_some() {
+                return;
+            }
+            doc.shared.clone()
+        };
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            let Some(tree) = parse_document(&text, None) else {
+                return;
+            };
+            let unused = {
+                let mut state = lock(&state);
+                match state.docs.get_mut(&path) {
+                    Some(doc) if Arc::ptr_eq(&doc.shared, &text) && doc.tree.is_none() => {
+                        doc.tree = Some(tree);
+                        tracing::debug!("{} parsed ahead of its first change", path.display());
+                        None
+                    }
+                    _ => Some(tree),
+                }
+            };
+            // A large tree takes milliseconds to free: not under the lock.
+            drop(unused);
+        });
+    }
+
     /// The project root a document belongs to.
     fn root_for(&self, path: &Path) -> Option<PathBuf> {
         host::project_root_of(path).or_else(|| lock(&self.state).workspace_root.clone())
@@ -952,6 +996,7 @@ impl LanguageServer for Backend {
             self.load_catalog(root);
         }
         if let Some(root) = self.root_for(&path) {
+            self.parse_ahead(&root, path);
             self.schedule(root);
         }
     }
@@ -974,6 +1019,8 @@ impl LanguageServer for Backend {
             }
             doc.shared = Arc::from(doc.text.as_str());
             if path.extension().is_some_and(|e| e != "sql") {
+                let how = if doc.tree.is_some() { "incrementally" } else { "whole" };
+                tracing::debug!("{} re-parsed {how}", path.display());
                 doc.tree = parse_document(&doc.text, doc.tree.as_ref());
                 if let Some(tree) = doc.tree.clone() {
                     let file = schemals_ide::ProjectFile::with_tree(
