@@ -161,9 +161,15 @@ impl CatalogIndex {
 
     /// The table `schema.name`, names as stored.
     pub fn table<'c>(&self, catalog: &'c Catalog, schema: &str, name: &str) -> Option<&'c Table> {
-        self.by_qualified
-            .get(&(schema.to_owned(), name.to_owned()))
-            .and_then(|&i| catalog.tables.get(i))
+        // By name, then schema: a lookup by (schema, name) needed two owned strings per call
+        // (drift looks up each of a thousand tables on every keystroke). The last of the name's
+        // positions in that schema is the one `by_qualified` keeps.
+        self.by_name
+            .get(name)?
+            .iter()
+            .rev()
+            .filter_map(|&i| catalog.tables.get(i))
+            .find(|t| t.schema == schema)
     }
 
     /// Tables named `name` exactly, those on the search path first.

@@ -70,18 +70,19 @@ pub(crate) fn schema_drift(
                 .collect()
         })
         .unwrap_or_default();
-    let mut seen_models = HashSet::new();
-    let mut modelled_tables: HashSet<String> = HashSet::new();
+    let mut seen_models = vec![false; model.models.len()];
+    let mut modelled_tables: HashSet<&str> = HashSet::with_capacity(schema.entries.len());
     for entry in &schema.entries {
         let TypeDef::Model(id) = entry.def else {
             continue;
         };
-        if !seen_models.insert(id) {
-            continue;
+        match seen_models.get_mut(id.0) {
+            Some(seen) if !*seen => *seen = true,
+            _ => continue,
         }
         let sql_model = model.model(id);
         let table_name = sql_model.table_name();
-        modelled_tables.insert(table_name.text.clone());
+        modelled_tables.insert(table_name.text.as_str());
         let table = catalog
             .catalog
             .search_path
@@ -136,7 +137,7 @@ pub(crate) fn schema_drift(
         for missing in generated
             .models
             .iter()
-            .filter(|m| !modelled_tables.contains(&m.table))
+            .filter(|m| !modelled_tables.contains(m.table.as_str()))
         {
             push(
                 &schema.span,

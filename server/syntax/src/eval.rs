@@ -77,8 +77,8 @@ fn evaluate_with(sources: &dyn Sources, roots: &[FileId], memo: Option<&EvalMemo
         evaluator.module(root);
     }
     if let Some(memo) = memo {
-        memo.entries
-            .end_run(&evaluator.entry_paths, evaluator.entries_replayed);
+        let entry_paths = evaluator.entry_files.iter().map(|&f| sources.path(f));
+        memo.entries.end_run(entry_paths, evaluator.entries_replayed);
         // Files no longer in the project (roots are all of them) are not kept any longer.
         let paths: HashSet<&Path> = roots.iter().map(|&root| sources.path(root)).collect();
         memo.kept().retain(|path, _| paths.contains(path.as_path()));
@@ -94,8 +94,8 @@ fn evaluate_with(sources: &dyn Sources, roots: &[FileId], memo: Option<&EvalMemo
 fn evaluate_alone(sources: &dyn Sources, file: FileId, memo: &EvalMemo) {
     let mut evaluator = evaluator(sources, Some(memo));
     evaluator.module(file);
-    memo.entries
-        .end_run(&evaluator.entry_paths, evaluator.entries_replayed);
+    let entry_paths = evaluator.entry_files.iter().map(|&f| sources.path(f));
+    memo.entries.end_run(entry_paths, evaluator.entries_replayed);
 }
 
 fn evaluator<'s>(sources: &'s dyn Sources, memo: Option<&'s EvalMemo>) -> Evaluator<'s> {
@@ -108,7 +108,7 @@ fn evaluator<'s>(sources: &'s dyn Sources, memo: Option<&'s EvalMemo>) -> Evalua
         depth: 0,
         entry_positions: HashMap::new(),
         memo,
-        entry_paths: HashSet::new(),
+        entry_files: HashSet::new(),
         entries_replayed: 0,
         memo_trail: None,
         reports_dropped: 0,
@@ -447,7 +447,7 @@ struct Evaluator<'s> {
     memo: Option<&'s EvalMemo>,
     /// Files whose schema entries this evaluation looked up in the memo, and how many it
     /// replayed (see `entry_memo`).
-    entry_paths: HashSet<PathBuf>,
+    entry_files: HashSet<FileId>,
     entries_replayed: usize,
     /// The memo keys of the texts looked up while a kept `setAuthorization` callback is being
     /// recorded (its authorization callbacks): its replay keeps them too.

@@ -21,7 +21,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use tree_sitter::Node;
 
@@ -105,8 +105,8 @@ struct KeptAuthorization {
 }
 
 /// Where a memo entry is, or would be, kept.
-struct Slot {
-    path: PathBuf,
+struct Slot<'p> {
+    path: &'p Path,
     key: u64,
 }
 
@@ -117,7 +117,7 @@ impl EntryMemo {
     }
 
     /// Ends an evaluation that evaluated the entries of `paths` (and replayed `replayed`).
-    pub(super) fn end_run(&self, paths: &HashSet<PathBuf>, replayed: usize) {
+    pub(super) fn end_run<'p>(&self, paths: impl Iterator<Item = &'p Path>, replayed: usize) {
         let mut files = self.files();
         for path in paths {
             if let Some(runs) = files.get_mut(path) {
@@ -214,7 +214,7 @@ impl<'s> Evaluator<'s> {
         let before = Counts::of(self);
         let value = evaluate(self);
         if let Some(entry) = self.record(node, evaluated, &before, &value, names, parameters) {
-            memo.insert(&slot.path, slot.key, entry);
+            memo.insert(slot.path, slot.key, entry);
         }
         value
     }
@@ -226,13 +226,13 @@ impl<'s> Evaluator<'s> {
         memo: &EntryMemo,
         node: Node<'s>,
         evaluated: Evaluated,
-    ) -> (Slot, Option<Arc<Entry>>) {
+    ) -> (Slot<'s>, Option<Arc<Entry>>) {
         let text = self.node_text(node);
-        let path = self.sources.path(self.file).to_path_buf();
+        let path = self.sources.path(self.file);
         let key = memo
             .hasher
             .hash_one((text, self.file, self.depth, evaluated));
-        self.entry_paths.insert(path.clone());
+        self.entry_files.insert(self.file);
         let found = |e: &Entry| {
             e.file == self.file
                 && e.depth == self.depth
@@ -240,7 +240,7 @@ impl<'s> Evaluator<'s> {
                 && *e.text == *text
         };
         let kept = memo
-            .find(&path, key, found)
+            .find(path, key, found)
             .filter(|entry| self.reads_nothing_outside(&entry.names, &entry.parameters));
         (Slot { path, key }, kept)
     }
@@ -264,18 +264,18 @@ impl<'s> Evaluator<'s> {
             && let Some(targets) = self.targets(schema, elements)
         {
             self.entries_replayed += 1;
-            memo.keep(&slot.path, callbacks);
+            memo.keep(slot.path, callbacks);
             self.replay_authorizations(&entry, elements, &targets, node.start_byte());
             return;
         }
-        let text = self.sources.text(self.file);
-        let (names, parameters) = written_names(node, text);
-        let shape = if self.reads_nothing_outside(&names, &parameters) {
-            authorization_shape(node, text)
-        } else {
-            None
-        };
-        let Some(shape) = shape else {
+        let shape = authorization_shape(node, self.sources.text(self.file))
+            .filter(|shape| self.reads_nothing_outside(&shape.names, &shape.parameters));
+        let Some(Shape {
+            elements: shape,
+            names,
+            parameters,
+        }) = shape
+        else {
             return evaluate(self);
         };
         let before = Counts::of(self);
@@ -285,7 +285,7 @@ impl<'s> Evaluator<'s> {
         if let Some(entry) =
             self.record_authorizations(node, &before, &shape, names, parameters, callbacks)
         {
-            memo.insert(&slot.path, slot.key, entry);
+            memo.insert(slot.path, slot.key, entry);
         }
     }
 
@@ -578,17 +578,32 @@ fn written_names(node: Node<'_>, text: &str) -> (Vec<String>, HashSet<String>) {
     (names, parameters)
 }
 
-/// Whether every identifier written under `node` is `a` or a parameter of a callback written
-/// under it: [`written_names`]' test without its allocations (it runs for each element of a
-/// 1,000-element `setAuthorization` callback in a project's first evaluation).
-fn reads_only_its_parameters(node: Node<'_>, text: &str) -> bool {
-    let mut names = Vec::new();
-    let mut parameters = Vec::new();
-    visit_names(node, text, |name| names.push(name), |p| parameters.push(p));
-    names
-        .iter()
-        .all(|name| *name == "a" || parameters.contains(name))
+/// The node kinds [`visit_names`] acts on, as symbol ids (every id of each name), looked up once:
+/// `Node::kind` makes a `&str` of the C name of every node it is asked about, and the walk over
+/// each entry of a 1,000-table `schema.sql.ts` was two fifths of a project's first evaluation.
+struct NameKinds {
+    identifiers: Vec<u16>,
+    functions: Vec<u16>,
 }
+
+static NAME_KINDS: LazyLock<NameKinds> = LazyLock::new(|| {
+    let language: tree_sitter::Language = tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into();
+    let ids_of = |names: &[&str]| {
+        (0..language.node_kind_count())
+            .filter_map(|id| u16::try_from(id).ok())
+            .filter(|&id| {
+                language.node_kind_is_named(id)
+                    && language
+                        .node_kind_for_id(id)
+                        .is_some_and(|kind| names.contains(&kind))
+            })
+            .collect()
+    };
+    NameKinds {
+        identifiers: ids_of(&["identifier", "shorthand_property_identifier"]),
+        functions: ids_of(&["arrow_function", "function_expression", "function"]),
+    }
+});
 
 /// Calls `on_name` with each identifier written under `node` (shorthand properties included),
 /// and `on_parameter` with each parameter of a callback written under it (the ones `invoke` binds).
@@ -598,34 +613,55 @@ fn visit_names<'t>(
     mut on_name: impl FnMut(&'t str),
     mut on_parameter: impl FnMut(&'t str),
 ) {
-    let mut cursor = node.walk();
-    let mut stack = vec![node];
+    let kinds = &*NAME_KINDS;
     let name_of = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
-    while let Some(n) = stack.pop() {
-        match n.kind() {
-            "identifier" | "shorthand_property_identifier" => on_name(name_of(n)),
-            "arrow_function" | "function_expression" | "function" => {
-                if let Some(p) = n.child_by_field_id(field::parameter()) {
-                    on_parameter(name_of(p));
-                }
-                if let Some(ps) = n.child_by_field_id(field::parameters()) {
-                    let mut inner = ps.walk();
-                    for p in ps.named_children(&mut inner) {
-                        let p = if p.kind() == "identifier" {
-                            Some(p)
-                        } else {
-                            p.child_by_field_id(field::pattern())
-                        };
-                        if let Some(p) = p.filter(|p| p.kind() == "identifier") {
-                            on_parameter(name_of(p));
-                        }
-                    }
-                }
-            }
-            _ => {}
+    let mut cursor = node.walk();
+    'walk: loop {
+        let n = cursor.node();
+        let kind = n.kind_id();
+        if kinds.identifiers.contains(&kind) {
+            on_name(name_of(n));
+        } else if kinds.functions.contains(&kind) {
+            parameters_of(n, |p| on_parameter(name_of(p)));
         }
-        stack.extend(n.named_children(&mut cursor));
+        if cursor.goto_first_child() {
+            continue;
+        }
+        // The cursor does not leave `node`: at it, there is no sibling and no parent.
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
     }
+}
+
+/// Calls `on_parameter` with each identifier parameter of a function node.
+fn parameters_of<'t>(function: Node<'t>, mut on_parameter: impl FnMut(Node<'t>)) {
+    if let Some(p) = function.child_by_field_id(field::parameter()) {
+        on_parameter(p);
+    }
+    if let Some(ps) = function.child_by_field_id(field::parameters()) {
+        let mut inner = ps.walk();
+        for p in ps.named_children(&mut inner) {
+            let p = if p.kind() == "identifier" {
+                Some(p)
+            } else {
+                p.child_by_field_id(field::pattern())
+            };
+            if let Some(p) = p.filter(|p| p.kind() == "identifier") {
+                on_parameter(p);
+            }
+        }
+    }
+}
+
+/// A `setAuthorization` callback whose evaluation can only set the rules of the models and fields
+/// it names: those names, and the identifiers and parameters written in it (as [`written_names`]).
+struct Shape {
+    elements: Vec<ElementShape>,
+    names: Vec<String>,
+    parameters: HashSet<String>,
 }
 
 /// The byte ranges of the names one element of a `setAuthorization` callback looks up.
@@ -638,23 +674,38 @@ struct ElementShape {
 /// `(models) => [models.X.authorization(cb), models.X.fields.f.authorization(cb), ...]`, where
 /// each `cb` reads nothing but its own parameters and `a`; None for any other shape, whose
 /// evaluation could do more than set the rules of the models and fields it names.
-fn authorization_shape<'t>(node: Node<'t>, text: &str) -> Option<Vec<ElementShape>> {
+fn authorization_shape<'t>(node: Node<'t>, text: &'t str) -> Option<Shape> {
     if node.kind() != "arrow_function" {
         return None;
     }
-    let first_parameter = match node.child_by_field_id(field::parameter()) {
-        Some(p) => p,
+    // The names written in it, gathered on the way (a walk of its own over 1,000 elements cost
+    // as much as their evaluation): its parameters, each element's `models`, and its callbacks'.
+    let mut names: HashSet<&str> = HashSet::new();
+    let mut parameters: HashSet<&str> = HashSet::new();
+    let mut outer = Vec::new();
+    match node.child_by_field_id(field::parameter()) {
+        Some(p) => outer.push(p),
         None => {
             let ps = node.child_by_field_id(field::parameters())?;
             let mut cursor = ps.walk();
-            let first = ps.named_children(&mut cursor).next()?;
-            first.child_by_field_id(field::pattern())?
+            for p in ps.named_children(&mut cursor) {
+                // A bare name: no default value or type that would be read or written.
+                if p.kind() != "required_parameter" || p.named_child_count() != 1 {
+                    return None;
+                }
+                outer.push(p.child_by_field_id(field::pattern())?);
+            }
         }
-    };
-    if first_parameter.kind() != "identifier" {
-        return None;
     }
-    let models = text.get(first_parameter.byte_range())?;
+    for p in &outer {
+        if p.kind() != "identifier" {
+            return None;
+        }
+        let name = text.get(p.byte_range())?;
+        names.insert(name);
+        parameters.insert(name);
+    }
+    let models = text.get(outer.first()?.byte_range())?;
     let mut body = node.child_by_field_id(field::body())?;
     while body.kind() == "parenthesized_expression" && body.named_child_count() == 1 {
         body = body.named_child(0)?;
@@ -692,9 +743,22 @@ fn authorization_shape<'t>(node: Node<'t>, text: &str) -> Option<Vec<ElementShap
         let (Some(callback), None) = (args.next(), args.next()) else {
             return None;
         };
-        if !reads_only_its_parameters(callback, text) {
+        let mut callback_names = Vec::new();
+        let mut callback_parameters = Vec::new();
+        visit_names(
+            callback,
+            text,
+            |n| callback_names.push(n),
+            |p| callback_parameters.push(p),
+        );
+        if !callback_names
+            .iter()
+            .all(|n| *n == "a" || callback_parameters.contains(n))
+        {
             return None;
         }
+        names.extend(callback_names);
+        parameters.extend(callback_parameters);
         // `models.X` or `models.X.fields.f`, `models` being the callback's first parameter.
         let (head, last) = member(target)?;
         let (head, shape) = match member(head) {
@@ -718,9 +782,16 @@ fn authorization_shape<'t>(node: Node<'t>, text: &str) -> Option<Vec<ElementShap
         if head.kind() != "identifier" || name(head)? != models {
             return None;
         }
+        names.insert(models);
         elements.push(shape);
     }
-    Some(elements)
+    let mut names: Vec<String> = names.into_iter().map(str::to_owned).collect();
+    names.sort();
+    Some(Shape {
+        elements,
+        names,
+        parameters: parameters.into_iter().map(str::to_owned).collect(),
+    })
 }
 
 /// Moves the model ids in `value` by `base` (`sign` 1) or back to relative (`sign` -1); false if
