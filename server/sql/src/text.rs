@@ -1,7 +1,6 @@
 //! Positions: sqlparser counts 1-based lines (split on `\n` only) and 1-based columns in chars; the
 //! rest of schemals counts bytes. Every conversion goes through [`PositionMap`].
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use sqlparser::tokenizer::{Location, Span, TokenWithSpan};
@@ -10,11 +9,13 @@ use sqlparser::tokenizer::{Location, Span, TokenWithSpan};
 ///
 /// The token stream covers the text contiguously, so one forward pass over it records the byte
 /// offset of every token boundary; AST spans always start and end on a token boundary, so they are
-/// a hash lookup. Anything else falls back to walking the line.
+/// a binary search. Anything else falls back to walking the line.
 pub(crate) struct PositionMap<'t> {
     text: &'t str,
     line_starts: Vec<usize>,
-    boundaries: HashMap<(u64, u64), usize>,
+    /// ((line, column), byte offset) of each token boundary, in text order: the pass meets them
+    /// in that order (a hash map rehashed as it grew, a tenth of a project's first analysis).
+    boundaries: Vec<((u64, u64), usize)>,
 }
 
 impl<'t> PositionMap<'t> {
@@ -24,7 +25,7 @@ impl<'t> PositionMap<'t> {
         PositionMap {
             text,
             line_starts,
-            boundaries: HashMap::new(),
+            boundaries: Vec::new(),
         }
     }
 
@@ -36,6 +37,7 @@ impl<'t> PositionMap<'t> {
             column: 1,
         };
         let mut ranges = Vec::with_capacity(tokens.len());
+        self.boundaries.reserve(tokens.len() + 1);
         for token in tokens {
             let start = self.advance(&mut cursor, token.span.start);
             let end = self.advance(&mut cursor, token.span.end);
@@ -69,15 +71,25 @@ impl<'t> PositionMap<'t> {
         if (cursor.line, cursor.column) != (target.line, target.column) {
             return self.offset(target);
         }
-        self.boundaries
-            .insert((target.line, target.column), cursor.byte);
+        let key = (target.line, target.column);
+        match self.boundaries.last() {
+            Some((last, _)) if *last >= key => {
+                // Met again (a token's end is the next one's start) or, were the tokens ever out
+                // of order, kept in order all the same.
+                if let Err(at) = self.boundaries.binary_search_by(|(k, _)| k.cmp(&key)) {
+                    self.boundaries.insert(at, (key, cursor.byte));
+                }
+            }
+            _ => self.boundaries.push((key, cursor.byte)),
+        }
         Some(cursor.byte)
     }
 
     /// The byte offset of a location, or `None` when it lies outside the text.
     pub(crate) fn offset(&self, location: Location) -> Option<usize> {
-        if let Some(&byte) = self.boundaries.get(&(location.line, location.column)) {
-            return Some(byte);
+        let key = (location.line, location.column);
+        if let Ok(at) = self.boundaries.binary_search_by(|(k, _)| k.cmp(&key)) {
+            return Some(self.boundaries[at].1);
         }
         let line = usize::try_from(location.line).ok()?.checked_sub(1)?;
         let column = usize::try_from(location.column).ok()?.checked_sub(1)?;

@@ -1368,7 +1368,18 @@ impl<'s> Evaluator<'s> {
         };
         let entries = &mut self.model.schemas[schema.0].entries;
         // The keys of one object literal are already unique; only `addToSchema` can repeat a name.
-        if via_add_to_schema && entries.iter().any(|e| e.name.text == name.text) {
+        // Looked up in the index when there is one (200 queries added to 1,000 models scanned
+        // the entries 200 times), each position it gives checked.
+        let repeated = via_add_to_schema
+            && match self.entry_positions.get(&schema) {
+                Some(positions) => positions.get(&name.text).is_some_and(|found| {
+                    found
+                        .iter()
+                        .any(|&i| entries.get(i).is_some_and(|e| e.name.text == name.text))
+                }),
+                None => entries.iter().any(|e| e.name.text == name.text),
+            };
+        if repeated {
             entries.retain(|e| e.name.text != name.text);
             self.entry_positions.remove(&schema);
         }

@@ -197,3 +197,33 @@ diagnostic unknown-field "nope" Field nope is not defined on model Note
 "#,
     );
 }
+
+/// `addToSchema` replaces an entry of the same name (the added one comes last), whether or not
+/// names were looked up, and so indexed, before it (`renameModels` looks each name up).
+#[test]
+fn add_to_schema_replaces_an_entry_of_the_same_name() {
+    for renames in ["", ".renameModels(() => [['notes', 'Note']])"] {
+        let text = format!(
+            r#"import {{ a }} from "@aws-amplify/backend";
+export const schema = a.schema({{
+  notes: a.model({{ title: a.string() }}),
+  listNotes: a.query().returns(a.string()),
+}}){renames}.addToSchema({{
+  listNotes: a.query().returns(a.integer()),
+  other: a.query().returns(a.string()),
+}});
+"#
+        );
+        let sources = Files::new(&[("/p/amplify/data/resource.ts", text.as_str())]);
+        let model = evaluate(&sources, &[FileId(0)]);
+        let entries = &model.schemas[0].entries;
+        let names: Vec<&str> = entries.iter().map(|e| e.name.text.as_str()).collect();
+        let model_name = if renames.is_empty() { "notes" } else { "Note" };
+        assert_eq!(names, [model_name, "listNotes", "other"], "{renames}");
+        let added = text.find(".addToSchema").expect("addToSchema");
+        assert!(
+            entries[1].name.span.range.start > added,
+            "the listNotes entry kept is not the added one ({renames})"
+        );
+    }
+}
