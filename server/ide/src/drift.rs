@@ -171,7 +171,9 @@ fn model_drift<'e>(
     push: &mut impl FnMut(&Span, Severity, &'static str, String),
 ) {
     let table_name = &sql_model.table_name().text;
-    let mut matched_columns: HashSet<&str> = HashSet::new();
+    // A model has a few columns: a list beats hashing every name (drift runs for each of a
+    // thousand models on every keystroke).
+    let mut matched_columns: Vec<&str> = Vec::with_capacity(sql_model.fields.len());
     for field in &sql_model.fields {
         if matches!(field.ty, FieldType::Relationship(_)) {
             continue;
@@ -188,7 +190,7 @@ fn model_drift<'e>(
             );
             continue;
         };
-        matched_columns.insert(column.name.as_str());
+        matched_columns.push(column.name.as_str());
         let Some(planned) =
             generated.and_then(|g| g.fields.iter().find(|f| f.column == column.name))
         else {
@@ -203,7 +205,7 @@ fn model_drift<'e>(
         for planned in generated
             .fields
             .iter()
-            .filter(|f| !matched_columns.contains(f.column.as_str()))
+            .filter(|f| !matched_columns.contains(&f.column.as_str()))
         {
             push(
                 &sql_model.table_name().span,

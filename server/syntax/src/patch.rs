@@ -121,26 +121,52 @@ fn changed_bytes(old: &str, new: &str) -> Option<(usize, usize)> {
     if old == new {
         return None;
     }
-    let mut prefix = old
-        .bytes()
-        .zip(new.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = common_prefix(old_bytes, new_bytes);
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
         prefix -= 1;
     }
     let longest = old.len().min(new.len()) - prefix;
-    let mut suffix = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(longest)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let mut suffix = common_suffix(&old_bytes[prefix..], &new_bytes[prefix..]).min(longest);
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
     Some((prefix, new.len() - suffix))
+}
+
+/// Chunks compared as slices (a vectorized `memcmp`) until one differs, then bytes: a byte at a
+/// time was 0.5 ms of every keystroke in a 400 KB file.
+const CHUNK: usize = 256;
+
+/// How many bytes `a` and `b` start with in common.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + CHUNK <= len && a[at..at + CHUNK] == b[at..at + CHUNK] {
+        at += CHUNK;
+    }
+    at + a[at..len]
+        .iter()
+        .zip(&b[at..len])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` end with in common.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - len..], &b[b.len() - len..]);
+    let mut from = len;
+    while from >= CHUNK && a[from - CHUNK..from] == b[from - CHUNK..from] {
+        from -= CHUNK;
+    }
+    len - from
+        + a[..from]
+            .iter()
+            .rev()
+            .zip(b[..from].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count()
 }
 
 /// Whether `literal` is the first argument of a call of a method named `inlineSql`, whose value
@@ -188,4 +214,76 @@ fn is_plain_literal(raw: &str, quote: char) -> bool {
     }
     // A backslash just before the closing quote escaped it: the literal went on.
     inner.chars().rev().take_while(|&c| c == '\\').count() % 2 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed_bytes;
+
+    /// A byte at a time, as the chunked comparison must find.
+    fn naive(old: &str, new: &str) -> Option<(usize, usize)> {
+        if old == new {
+            return None;
+        }
+        let mut prefix = old
+            .bytes()
+            .zip(new.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let longest = old.len().min(new.len()) - prefix;
+        let mut suffix = old
+            .bytes()
+            .rev()
+            .zip(new.bytes().rev())
+            .take(longest)
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix)
+        {
+            suffix -= 1;
+        }
+        Some((prefix, new.len() - suffix))
+    }
+
+    #[test]
+    fn the_changed_bytes_are_those_a_byte_by_byte_comparison_finds() {
+        // Texts around chunk sizes, with repeats (an edit inside a run of equal characters) and
+        // multi-byte characters, edited at every kind of place.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % bound as u64).unwrap_or(0)
+        };
+        let pieces = ["a", "aaaa", "é", "x", "\n", "€", "ab"];
+        for _ in 0..3_000 {
+            let length = next(1_200);
+            let mut old = String::new();
+            while old.len() < length {
+                old.push_str(pieces[next(pieces.len())]);
+            }
+            let boundaries: Vec<usize> = (0..=old.len())
+                .filter(|&i| old.is_char_boundary(i))
+                .collect();
+            let mut start = boundaries[next(boundaries.len())];
+            let mut end = boundaries[next(boundaries.len())];
+            if start > end {
+                std::mem::swap(&mut start, &mut end);
+            }
+            let mut inserted = String::new();
+            for _ in 0..next(4) {
+                inserted.push_str(pieces[next(pieces.len())]);
+            }
+            let new = format!("{}{inserted}{}", &old[..start], &old[end..]);
+            assert_eq!(
+                changed_bytes(&old, &new),
+                naive(&old, &new),
+                "{old:?} -> {new:?}"
+            );
+        }
+    }
 }

@@ -724,6 +724,7 @@ fn authorization_shape<'t>(node: Node<'t>, text: &'t str) -> Option<Shape> {
             .then_some((n.child_by_field_id(field::object())?, property))
     };
     let mut elements = Vec::new();
+    let mut checked: HashSet<&str> = HashSet::new();
     let mut cursor = body.walk();
     for element in body.named_children(&mut cursor) {
         match element.kind() {
@@ -743,22 +744,27 @@ fn authorization_shape<'t>(node: Node<'t>, text: &'t str) -> Option<Shape> {
         let (Some(callback), None) = (args.next(), args.next()) else {
             return None;
         };
-        let mut callback_names = Vec::new();
-        let mut callback_parameters = Vec::new();
-        visit_names(
-            callback,
-            text,
-            |n| callback_names.push(n),
-            |p| callback_parameters.push(p),
-        );
-        if !callback_names
-            .iter()
-            .all(|n| *n == "a" || callback_parameters.contains(n))
-        {
-            return None;
+        // Models share rules: each distinct callback text is walked once.
+        let callback_text = text.get(callback.byte_range())?;
+        if !checked.contains(callback_text) {
+            let mut callback_names = Vec::new();
+            let mut callback_parameters = Vec::new();
+            visit_names(
+                callback,
+                text,
+                |n| callback_names.push(n),
+                |p| callback_parameters.push(p),
+            );
+            if !callback_names
+                .iter()
+                .all(|n| *n == "a" || callback_parameters.contains(n))
+            {
+                return None;
+            }
+            names.extend(callback_names);
+            parameters.extend(callback_parameters);
+            checked.insert(callback_text);
         }
-        names.extend(callback_names);
-        parameters.extend(callback_parameters);
         // `models.X` or `models.X.fields.f`, `models` being the callback's first parameter.
         let (head, last) = member(target)?;
         let (head, shape) = match member(head) {
