@@ -584,6 +584,9 @@ fn written_names(node: Node<'_>, text: &str) -> (Vec<String>, HashSet<String>) {
 struct NameKinds {
     identifiers: Vec<u16>,
     functions: Vec<u16>,
+    /// Nodes that hold no identifier: their children are not visited (a rename callback is
+    /// thousands of string literals).
+    leaves: Vec<u16>,
 }
 
 static NAME_KINDS: LazyLock<NameKinds> = LazyLock::new(|| {
@@ -602,6 +605,7 @@ static NAME_KINDS: LazyLock<NameKinds> = LazyLock::new(|| {
     NameKinds {
         identifiers: ids_of(&["identifier", "shorthand_property_identifier"]),
         functions: ids_of(&["arrow_function", "function_expression", "function"]),
+        leaves: ids_of(&["string", "comment", "number"]),
     }
 });
 
@@ -624,7 +628,7 @@ fn visit_names<'t>(
         } else if kinds.functions.contains(&kind) {
             parameters_of(n, |p| on_parameter(name_of(p)));
         }
-        if cursor.goto_first_child() {
+        if !kinds.leaves.contains(&kind) && cursor.goto_first_child() {
             continue;
         }
         // The cursor does not leave `node`: at it, there is no sibling and no parent.
