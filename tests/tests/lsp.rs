@@ -154,6 +154,11 @@ fn an_opened_generated_file_is_parsed_ahead_of_its_first_change() {
     while !read_log().contains(&parsed_ahead) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
+    assert!(
+        read_log().contains(&parsed_ahead),
+        "the opened file was not parsed ahead:\n{}",
+        read_log()
+    );
 
     // The owner column renamed in the generated file: the rule of resource.ts names a field the
     // model no longer has.

@@ -126,8 +126,8 @@ fn changed_bytes(old: &str, new: &str) -> Option<(usize, usize)> {
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
         prefix -= 1;
     }
-    let longest = old.len().min(new.len()) - prefix;
-    let mut suffix = common_suffix(&old_bytes[prefix..], &new_bytes[prefix..]).min(longest);
+    // No longer than the shorter text after the prefix: the slices are that long.
+    let mut suffix = common_suffix(&old_bytes[prefix..], &new_bytes[prefix..]);
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }

@@ -277,12 +277,67 @@ export const schema = a.schema({{
         let memo = EvalMemo::default();
         let texts = [("/p/amplify/data/resource.ts", text(elements))];
         evaluate_both(&memo, &texts, 0, &text(elements));
+        // A model edited (its identifier, indexes and rules set again by the callback), then
+        // the binding a callback reads: each evaluation as a fresh one.
         let edited = text(elements).replace("title: a.string()", "title: a.integer()");
-        // Only the unedited entry is replayed (and authorization callbacks of their own).
-        let replayed = evaluate_both(&memo, &texts, 0, &edited);
-        assert!(
-            replayed <= 2,
-            "{replayed} replayed for a callback of another shape:\n{elements}"
-        );
+        evaluate_both(&memo, &texts, 0, &edited);
+        let rules_edited = edited.replace("[allow.guest()];", "[allow.owner()];");
+        evaluate_both(&memo, &texts, 0, &rules_edited);
+        evaluate_both(&memo, &texts, 0, &text(elements));
+    }
+}
+
+/// The same model twice (the last rules win), a model and one of its fields, a second parameter,
+/// and rules that report: replayed as a fresh evaluation gives them.
+#[test]
+fn set_authorization_with_repeats_fields_and_reports_is_replayed() {
+    let text = |ty: &str| {
+        format!(
+            r#"import {{ a }} from "@aws-amplify/backend";
+export const schema = a.schema({{
+  Note: a.model({{ title: a.{ty}(), phone: a.string() }}),
+  Tag: a.model({{ name: a.string() }}),
+}}).setAuthorization((models, schema) => [
+  models.Note.authorization((allow) => [allow.guest()]),
+  models.Note.fields.phone.authorization((allow) => [allow.owner()]),
+  models.Tag.authorization((allow) => [allow.owner('identityPool'), allow.groups()]),
+  models.Note.authorization((allow) => [allow.owner()]),
+]);
+"#
+        )
+    };
+    let texts = [("/p/amplify/data/resource.ts", text("string"))];
+    let memo = EvalMemo::default();
+    evaluate_both(&memo, &texts, 0, &text("string"));
+    // The Tag entry and the whole callback.
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("integer")), 2);
+    assert_eq!(evaluate_both(&memo, &texts, 0, &text("float")), 2);
+}
+
+/// An authorization callback that reads the parameters of the `setAuthorization` callback around
+/// it (behind a parameter of the same name declared elsewhere in it) can change the schema: the
+/// callback is evaluated every time, and its effects are those of a fresh evaluation.
+#[test]
+fn set_authorization_whose_callbacks_read_its_parameters_is_evaluated() {
+    let text = |ty: &str, callback: &str| {
+        format!(
+            r#"import {{ a }} from "@aws-amplify/backend";
+export const schema = a.schema({{
+  Post: a.model({{ t: a.{ty}() }}),
+}}).setAuthorization({callback});
+"#
+        )
+    };
+    for callback in [
+        // Sets the schema's rules through its second parameter.
+        "(models, s) => [\n  models.Post.authorization((allow) => [((s) => 0), s.authorization((allow) => [allow.guest()]), allow.owner()]),\n]",
+        // Hands `models` to unknown code: the schema becomes opaque.
+        "(models) => [\n  models.Post.authorization((allow) => [((models) => 0), [].concat(models), allow.owner()]),\n]",
+    ] {
+        let memo = EvalMemo::default();
+        let texts = [("/p/amplify/data/resource.ts", text("string", callback))];
+        evaluate_both(&memo, &texts, 0, &text("string", callback));
+        evaluate_both(&memo, &texts, 0, &text("integer", callback));
+        evaluate_both(&memo, &texts, 0, &text("float", callback));
     }
 }

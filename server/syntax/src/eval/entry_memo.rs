@@ -701,6 +701,7 @@ fn authorization_shape<'t>(node: Node<'t>, text: &'t str) -> Option<Shape> {
             }
         }
     }
+    let mut outer_names = Vec::with_capacity(outer.len());
     for p in &outer {
         if p.kind() != "identifier" {
             return None;
@@ -708,6 +709,7 @@ fn authorization_shape<'t>(node: Node<'t>, text: &'t str) -> Option<Shape> {
         let name = text.get(p.byte_range())?;
         names.insert(name);
         parameters.insert(name);
+        outer_names.push(name);
     }
     let models = text.get(outer.first()?.byte_range())?;
     let mut body = node.child_by_field_id(field::body())?;
@@ -759,10 +761,11 @@ fn authorization_shape<'t>(node: Node<'t>, text: &'t str) -> Option<Shape> {
                 |n| callback_names.push(n),
                 |p| callback_parameters.push(p),
             );
-            if !callback_names
-                .iter()
-                .all(|n| *n == "a" || callback_parameters.contains(n))
-            {
+            // No name of the callback around it, even where a function inside declares one:
+            // `((s) => 0), s.authorization(...)` reads the schema's `s` and changes the schema.
+            if !callback_names.iter().all(|n| {
+                (*n == "a" || callback_parameters.contains(n)) && !outer_names.contains(n)
+            }) {
                 return None;
             }
             names.extend(callback_names);
