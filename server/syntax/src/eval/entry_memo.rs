@@ -351,7 +351,9 @@ impl<'s> Evaluator<'s> {
                         field.auth = Some(rules);
                     }
                 }
-                _ => self.model.models[id.0].auth = Some(rules),
+                (None, _) => self.model.models[id.0].auth = Some(rules),
+                // `targets` found every field it names before anything was replayed.
+                (Some(_), None) => {}
             }
         }
         self.replay_diagnostics(&entry.diagnostics, &to_here);
@@ -377,12 +379,12 @@ impl<'s> Evaluator<'s> {
         {
             return None;
         }
+        let start = node.start_byte();
         let to_relative = Moved {
             file: self.file,
             from: 0,
-            delta: -isize::try_from(node.start_byte()).ok()?,
+            delta: -isize::try_from(start).ok()?,
         };
-        let start = node.start_byte();
         let relative = |range: &TextRange| -> Option<TextRange> {
             Some(range.start.checked_sub(start)?..range.end.checked_sub(start)?)
         };
