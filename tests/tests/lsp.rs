@@ -171,10 +171,11 @@ fn an_opened_generated_file_is_parsed_ahead_of_its_first_change() {
             {"range": {"start": {"line": line, "character": col + 3}, "end": {"line": line, "character": col + 4}}, "text": ""}
         ]}),
     );
-    let errors = auth_errors(&client.diagnostics_until(&resource_uri, |list| {
-        !auth_errors(list).is_empty()
-    }));
-    let rule = resource_text.find("ownerDefinedIn('owner')").expect("owner rule")
+    let errors =
+        auth_errors(&client.diagnostics_until(&resource_uri, |list| !auth_errors(list).is_empty()));
+    let rule = resource_text
+        .find("ownerDefinedIn('owner')")
+        .expect("owner rule")
         + "ownerDefinedIn('".len();
     let rule_line = resource_text[..rule].matches('\n').count() as u32;
     let rule_col = (rule - resource_text[..rule].rfind('\n').map_or(0, |i| i + 1)) as u32;
@@ -192,7 +193,8 @@ fn an_opened_generated_file_is_parsed_ahead_of_its_first_change() {
         .filter(|l| l.contains(&first_change))
         .collect();
     assert!(
-        how.first().is_some_and(|l| l.ends_with("re-parsed incrementally")),
+        how.first()
+            .is_some_and(|l| l.ends_with("re-parsed incrementally")),
         "the first change did not re-parse incrementally:\n{log_text}"
     );
 

@@ -78,7 +78,8 @@ fn evaluate_with(sources: &dyn Sources, roots: &[FileId], memo: Option<&EvalMemo
     }
     if let Some(memo) = memo {
         let entry_paths = evaluator.entry_files.iter().map(|&f| sources.path(f));
-        memo.entries.end_run(entry_paths, evaluator.entries_replayed);
+        memo.entries
+            .end_run(entry_paths, evaluator.entries_replayed);
         // Files no longer in the project (roots are all of them) are not kept any longer.
         let paths: HashSet<&Path> = roots.iter().map(|&root| sources.path(root)).collect();
         memo.kept().retain(|path, _| paths.contains(path.as_path()));
@@ -95,7 +96,8 @@ fn evaluate_alone(sources: &dyn Sources, file: FileId, memo: &EvalMemo) {
     let mut evaluator = evaluator(sources, Some(memo));
     evaluator.module(file);
     let entry_paths = evaluator.entry_files.iter().map(|&f| sources.path(f));
-    memo.entries.end_run(entry_paths, evaluator.entries_replayed);
+    memo.entries
+        .end_run(entry_paths, evaluator.entries_replayed);
 }
 
 fn evaluator<'s>(sources: &'s dyn Sources, memo: Option<&'s EvalMemo>) -> Evaluator<'s> {

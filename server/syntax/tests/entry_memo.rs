@@ -238,7 +238,10 @@ export const schema = a.schema({{
     assert_eq!(evaluate_both(&memo, &texts, 0, &with_phone("float")), 2);
     // Without the field it names, the callback is evaluated (and reports the unknown field); the
     // authorization callbacks kept with it are replayed, but for the missing field's (not called).
-    assert_eq!(evaluate_both(&memo, &texts, 0, &text("title: a.string()")), 3);
+    assert_eq!(
+        evaluate_both(&memo, &texts, 0, &text("title: a.string()")),
+        3
+    );
     // The field back: the callback kept at first is replayed again.
     assert_eq!(evaluate_both(&memo, &texts, 0, &with_phone("boolean")), 2);
     // A model renamed away: the callback is evaluated, and reports as a fresh evaluation does;

@@ -1019,7 +1019,11 @@ impl LanguageServer for Backend {
             }
             doc.shared = Arc::from(doc.text.as_str());
             if path.extension().is_some_and(|e| e != "sql") {
-                let how = if doc.tree.is_some() { "incrementally" } else { "whole" };
+                let how = if doc.tree.is_some() {
+                    "incrementally"
+                } else {
+                    "whole"
+                };
                 tracing::debug!("{} re-parsed {how}", path.display());
                 doc.tree = parse_document(&doc.text, doc.tree.as_ref());
                 if let Some(tree) = doc.tree.clone() {

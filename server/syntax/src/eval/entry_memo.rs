@@ -250,7 +250,10 @@ impl<'s> Evaluator<'s> {
     /// is still found.
     pub(super) fn set_authorization(&mut self, schema: SchemaId, node: Node<'s>) {
         let evaluate = |evaluator: &mut Self| {
-            evaluator.callback(Some(&node), vec![Value::Models(schema), Value::Schema(schema)]);
+            evaluator.callback(
+                Some(&node),
+                vec![Value::Models(schema), Value::Schema(schema)],
+            );
         };
         let Some(memo) = self.memo.map(|m| &m.entries) else {
             return evaluate(self);
@@ -372,7 +375,10 @@ impl<'s> Evaluator<'s> {
     ) -> Option<Entry> {
         let after = Counts::of(self);
         let [schemas, combines, name_uses, models_callbacks] = before.others;
-        let written = shape.iter().map(|e| 1 + usize::from(e.field.is_some())).sum::<usize>();
+        let written = shape
+            .iter()
+            .map(|e| 1 + usize::from(e.field.is_some()))
+            .sum::<usize>();
         if after.others != [schemas, combines, name_uses + written, models_callbacks]
             || after.models != before.models
             || self.reports_dropped != before.dropped
@@ -765,9 +771,10 @@ fn authorization_shape<'t>(node: Node<'t>, text: &'t str) -> Option<Shape> {
             );
             // No name of the callback around it, even where a function inside declares one:
             // `((s) => 0), s.authorization(...)` reads the schema's `s` and changes the schema.
-            if !callback_names.iter().all(|n| {
-                (*n == "a" || callback_parameters.contains(n)) && !outer_names.contains(n)
-            }) {
+            if !callback_names
+                .iter()
+                .all(|n| (*n == "a" || callback_parameters.contains(n)) && !outer_names.contains(n))
+            {
                 return None;
             }
             names.extend(callback_names);
