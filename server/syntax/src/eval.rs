@@ -1086,6 +1086,19 @@ impl<'s> Evaluator<'s> {
     /// checked against the entries, and a miss (rare: an unknown name is an error) scans them, so
     /// an index out of step can cost time but never a wrong answer or a panic.
     fn entry_position(&mut self, schema: SchemaId, name: &str) -> Option<usize> {
+        self.indexed_position(schema, name).or_else(|| {
+            self.model.schemas[schema.0]
+                .entries
+                .iter()
+                .position(|e| e.name.text == name)
+        })
+    }
+
+    /// The first entry of `schema` named `name` that the index gives (built on first use), each
+    /// position checked against the entries. The index is kept in step by the places that change
+    /// entries (`add_entry`, `rename`, `restore`), so a miss is an answer where a scan of a
+    /// thousand entries per lookup would cost too much (`addToSchema`'s repeated names).
+    fn indexed_position(&mut self, schema: SchemaId, name: &str) -> Option<usize> {
         let entries = &self.model.schemas[schema.0].entries;
         let positions = self.entry_positions.entry(schema).or_insert_with(|| {
             let mut positions: HashMap<String, Vec<usize>> = HashMap::new();
@@ -1094,10 +1107,11 @@ impl<'s> Evaluator<'s> {
             }
             positions
         });
-        match positions.get(name).and_then(|p| p.first()).copied() {
-            Some(i) if entries.get(i).is_some_and(|e| e.name.text == name) => Some(i),
-            _ => entries.iter().position(|e| e.name.text == name),
-        }
+        positions
+            .get(name)?
+            .iter()
+            .copied()
+            .find(|&i| entries.get(i).is_some_and(|e| e.name.text == name))
     }
 
     fn model_by_name(&mut self, schema: SchemaId, property: Node<'s>) -> Value<'s> {
@@ -1368,19 +1382,9 @@ impl<'s> Evaluator<'s> {
             Value::Ai => TypeDef::Ai,
             _ => TypeDef::Unknown,
         };
-        let entries = &mut self.model.schemas[schema.0].entries;
         // The keys of one object literal are already unique; only `addToSchema` can repeat a name.
-        // Looked up in the index when there is one (200 queries added to 1,000 models scanned
-        // the entries 200 times), each position it gives checked.
-        let repeated = via_add_to_schema
-            && match self.entry_positions.get(&schema) {
-                Some(positions) => positions.get(&name.text).is_some_and(|found| {
-                    found
-                        .iter()
-                        .any(|&i| entries.get(i).is_some_and(|e| e.name.text == name.text))
-                }),
-                None => entries.iter().any(|e| e.name.text == name.text),
-            };
+        let repeated = via_add_to_schema && self.indexed_position(schema, &name.text).is_some();
+        let entries = &mut self.model.schemas[schema.0].entries;
         if repeated {
             entries.retain(|e| e.name.text != name.text);
             self.entry_positions.remove(&schema);
