@@ -1,7 +1,7 @@
 //! Lookup structures built once per catalog, so that every request is a hash lookup instead of a
 //! scan of a thousand tables.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::{Catalog, Function, Table};
 

@@ -5,7 +5,7 @@
 //! Every check that needs to know a whole set (all fields of a model, all types of a schema)
 //! first asks whether the set is complete, and stays quiet when it is not.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use schemals_catalog::Engine;
 use schemals_syntax::model::*;
@@ -222,7 +222,7 @@ impl<'a> Checker<'a> {
         // Authorization rules: on the model and on its fields.
         let mut rule_sets: Vec<&'a AuthRules> = model.auth.iter().collect();
         rule_sets.extend(model.fields.iter().filter_map(|f| f.auth.as_ref()));
-        let mut implied: Vec<(String, bool)> = Vec::new();
+        let mut implied: Vec<(&str, bool)> = Vec::new();
         for rules in rule_sets {
             for rule in &rules.rules {
                 self.rule_provider(rule);
@@ -247,11 +247,12 @@ impl<'a> Checker<'a> {
                 let conflict_with_rule = implied
                     .iter()
                     .any(|(f, list)| *f == field && *list != is_list);
-                implied.push((field.clone(), is_list));
-                let conflict = format!("Field {field} defined twice with conflicting definitions.");
-                match model.field(&field) {
+                implied.push((field, is_list));
+                let conflict =
+                    || format!("Field {field} defined twice with conflicting definitions.");
+                match model.field(field) {
                     // Two rules imply the field with different plurality.
-                    _ if conflict_with_rule => self.error(&span, "auth-field-conflict", conflict),
+                    _ if conflict_with_rule => self.error(&span, "auth-field-conflict", conflict()),
                     None => {
                         if sql && model.fields_complete && !opaque {
                             self.error(
@@ -269,7 +270,7 @@ impl<'a> Checker<'a> {
                         };
                         if compatible {
                         } else if sql {
-                            self.error(&span, "auth-field-conflict", conflict);
+                            self.error(&span, "auth-field-conflict", conflict());
                         } else {
                             self.error(
                                 &span,

@@ -7,7 +7,9 @@
 //! Amplify's own order is not specified. Whatever cannot be read completely (a spread, a model
 //! handed to a helper) keeps the check quiet.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::path::Path;
 
 use schemals_catalog::{Catalog, Column, Engine, Table};
@@ -253,12 +255,12 @@ fn field_drift<'e>(
         FieldType::Scalar(_) => None,
         FieldType::Enum(e) => Some(
             e.complete
-                .then(|| e.values.iter().map(|v| v.text.clone()).collect()),
+                .then(|| e.values.iter().map(|v| v.text.to_string()).collect()),
         ),
         FieldType::Ref(target) => match enum_named(&target.text) {
             Some(e) => Some(
                 e.complete
-                    .then(|| e.values.iter().map(|v| v.text.clone()).collect()),
+                    .then(|| e.values.iter().map(|v| v.text.to_string()).collect()),
             ),
             // A reference to something else, or to nothing known: stay quiet.
             _ => return,
@@ -352,13 +354,12 @@ fn options_for(project: &Project, schema: &Schema) -> SynthesisOptions {
         identifier: db
             .identifier
             .as_ref()
-            .map(|i| i.text.clone())
+            .map(|i| i.text.to_string())
             .unwrap_or_default(),
-        connection_uri_secret: Some(
-            db.connection_secret
-                .as_ref()
-                .map_or_else(|| "SQL_CONNECTION_STRING".to_owned(), |s| s.text.clone()),
-        ),
+        connection_uri_secret: Some(db.connection_secret.as_ref().map_or_else(
+            || "SQL_CONNECTION_STRING".to_owned(),
+            |s| s.text.to_string(),
+        )),
         ssl_cert_secret: ssl_cert_secret(text),
         extra_schemas: Vec::new(),
     }

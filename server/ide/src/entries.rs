@@ -2,7 +2,7 @@
 //! for every reference field and every return type, and a scan of a 1,000-entry schema for each
 //! was a twentieth of a keystroke's time.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use schemals_syntax::model::{SchemaEntry, SchemaId, SchemaModel};
 

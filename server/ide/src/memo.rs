@@ -8,7 +8,7 @@
 //! and live for one run of the checks after their last use, so the memo holds what the current
 //! project uses and no more.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -56,7 +56,7 @@ impl Runs {
 #[derive(Default)]
 pub struct AnalysisMemo {
     sql: Mutex<Runs>,
-    hasher: std::hash::RandomState,
+    hasher: foldhash::quality::RandomState,
     evaluation: EvalMemo,
 }
 

@@ -1,7 +1,7 @@
 //! The files of a project as the analyses see them: parsed TypeScript schema files and the SQL
 //! files they reference. The host (CLI or language server) decides where the text comes from.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 

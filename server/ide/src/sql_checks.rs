@@ -531,14 +531,14 @@ impl Ctx<'_> {
                         TypeDef::Model(m) => {
                             let model = self.model.model(*m);
                             Some(ReturnType {
-                                name: name.text.clone(),
+                                name: name.text.to_string(),
                                 fields: model.fields.clone(),
                                 complete: model.fields_complete && !model.opaque,
                                 model_ref: Some(name.span.clone()),
                             })
                         }
                         TypeDef::CustomType(t) => Some(ReturnType {
-                            name: name.text.clone(),
+                            name: name.text.to_string(),
                             fields: t.fields.clone(),
                             complete: t.complete,
                             model_ref: None,

@@ -280,7 +280,7 @@ impl Completer<'_, '_> {
                 for argument in self.site.arguments() {
                     let detail = Some(field_type_name(argument));
                     self.add(
-                        argument.name.text.clone(),
+                        argument.name.text.to_string(),
                         CompletionKind::Argument,
                         detail,
                         None,
@@ -593,7 +593,7 @@ fn column_detail(column: &Column) -> String {
 fn field_type_name(field: &Field) -> String {
     let base = match &field.ty {
         FieldType::Scalar(s) => s.graphql().to_owned(),
-        FieldType::Ref(name) => name.text.clone(),
+        FieldType::Ref(name) => name.text.to_string(),
         FieldType::Enum(_) => "enum".to_owned(),
         FieldType::CustomType(_) => "input".to_owned(),
         FieldType::Relationship(_) | FieldType::Unknown => "unknown".to_owned(),

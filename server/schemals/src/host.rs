@@ -441,9 +441,9 @@ pub fn database_hints(project: &Project, model: &SchemaModel) -> DatabaseHints {
     for schema in &model.schemas {
         if let Database::Sql(db) = &schema.database {
             if let Some(secret) = &db.connection_secret
-                && !hints.secret_names.contains(&secret.text)
+                && !hints.secret_names.iter().any(|n| *n == secret.text)
             {
-                hints.secret_names.push(secret.text.clone());
+                hints.secret_names.push(secret.text.to_string());
             }
             let path = &project.file(schema.span.file).path;
             if let Some(dir) = path.parent()

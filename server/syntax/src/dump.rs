@@ -70,7 +70,7 @@ fn rules(auth: &AuthRules) -> String {
         .rules
         .iter()
         .map(|r| {
-            let mut s = r.builder.text.clone();
+            let mut s = r.builder.text.to_string();
             if let Some(f) = &r.field {
                 s.push_str(&format!("({})", f.text));
             }

@@ -7,7 +7,7 @@
 //! Whatever is not followed evaluates to [`Value::Unknown`], which makes the containing set
 //! incomplete, so analyses stay quiet instead of guessing.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -125,7 +125,7 @@ pub struct EvalMemo {
     kept: std::sync::Mutex<HashMap<PathBuf, Arc<Kept>>>,
     /// By file, a fingerprint of the text last evaluated and not kept (see `Evaluator::keep`).
     unsettled: std::sync::Mutex<HashMap<PathBuf, u64>>,
-    hasher: std::hash::RandomState,
+    hasher: foldhash::quality::RandomState,
     entries: entry_memo::EntryMemo,
 }
 
@@ -445,7 +445,7 @@ struct Evaluator<'s> {
     /// Positions of each schema's entries by name, in order (a name can repeat after a rename):
     /// `models.X` and renames look names up thousands of times in a large schema. Kept in step
     /// with the two places that change entries, `add_entry` and `rename`.
-    entry_positions: HashMap<SchemaId, HashMap<String, Vec<usize>>>,
+    entry_positions: HashMap<SchemaId, HashMap<NameText, Vec<usize>>>,
     memo: Option<&'s EvalMemo>,
     /// Files whose schema entries this evaluation looked up in the memo, and how many it
     /// replayed (see `entry_memo`).
@@ -699,7 +699,7 @@ impl<'s> Evaluator<'s> {
                                     .map(|(k, v)| {
                                         (
                                             Name {
-                                                text: k.clone(),
+                                                text: k.as_str().into(),
                                                 span: self.span(ident),
                                             },
                                             v.clone(),
@@ -989,14 +989,14 @@ impl<'s> Evaluator<'s> {
                         "string" => {
                             let (text, span) = self.string(key);
                             Some(Name {
-                                text: text.text,
+                                text: text.text.into(),
                                 span,
                             })
                         }
                         "computed_property_name" => {
                             match key.named_child(0).map(|e| self.expr(e)) {
                                 Some(Value::Str { text, span }) if text.complete => Some(Name {
-                                    text: text.text,
+                                    text: text.text.into(),
                                     span,
                                 }),
                                 _ => None,
@@ -1101,7 +1101,7 @@ impl<'s> Evaluator<'s> {
     fn indexed_position(&mut self, schema: SchemaId, name: &str) -> Option<usize> {
         let entries = &self.model.schemas[schema.0].entries;
         let positions = self.entry_positions.entry(schema).or_insert_with(|| {
-            let mut positions: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut positions: HashMap<NameText, Vec<usize>> = HashMap::new();
             for (i, e) in entries.iter().enumerate() {
                 positions.entry(e.name.text.clone()).or_default().push(i);
             }
@@ -1179,7 +1179,7 @@ impl<'s> Evaluator<'s> {
             }
             Value::Secret => match args.first().map(|a| self.expr(*a)) {
                 Some(Value::Str { text, span }) => Value::Secretref(Name {
-                    text: text.text,
+                    text: text.text.into(),
                     span,
                 }),
                 _ => Value::Unknown,
@@ -1292,14 +1292,14 @@ impl<'s> Evaluator<'s> {
                         return Database::DynamoDb;
                     }
                     sql.engine = Some(Name {
-                        text: text.text,
+                        text: text.text.into(),
                         span,
                     });
                 }
                 ("connectionUri", Value::Secretref(name)) => sql.connection_secret = Some(name),
                 ("identifier", Value::Str { text, span }) => {
                     sql.identifier = Some(Name {
-                        text: text.text,
+                        text: text.text.into(),
                         span,
                     })
                 }
@@ -1475,7 +1475,7 @@ impl<'s> Evaluator<'s> {
                 };
                 self.model.models.push(Model {
                     name: Name {
-                        text: String::new(),
+                        text: NameText::default(),
                         span: span.clone(),
                     },
                     original_name: None,
@@ -1493,7 +1493,7 @@ impl<'s> Evaluator<'s> {
             "ref" => {
                 let ty = match args.first().map(|a| self.expr(*a)) {
                     Some(Value::Str { text, span }) if text.complete => FieldType::Ref(Name {
-                        text: text.text,
+                        text: text.text.into(),
                         span,
                     }),
                     _ => FieldType::Unknown,
@@ -1531,7 +1531,7 @@ impl<'s> Evaluator<'s> {
                 };
                 let target = match args.first().map(|a| self.expr(*a)) {
                     Some(Value::Str { text, span }) if text.complete => Some(Name {
-                        text: text.text,
+                        text: text.text.into(),
                         span,
                     }),
                     _ => None,
@@ -1539,7 +1539,7 @@ impl<'s> Evaluator<'s> {
                 let (references, references_complete) = match args.get(1).map(|a| self.expr(*a)) {
                     Some(Value::Str { text, span }) if text.complete => (
                         vec![Name {
-                            text: text.text,
+                            text: text.text.into(),
                             span,
                         }],
                         true,
@@ -1621,7 +1621,7 @@ impl<'s> Evaluator<'s> {
     fn new_field(span: Span, ty: FieldType) -> Field {
         Field {
             name: Name {
-                text: String::new(),
+                text: NameText::default(),
                 span: span.clone(),
             },
             ty,
@@ -1668,7 +1668,7 @@ impl<'s> Evaluator<'s> {
             "sqlReference" => {
                 let path = match arg {
                     Some((_, Value::Str { text, span })) if text.complete => Some(Name {
-                        text: text.text,
+                        text: text.text.into(),
                         span,
                     }),
                     _ => None,
@@ -1793,7 +1793,7 @@ impl<'s> Evaluator<'s> {
             return;
         };
         let from = Name {
-            text: from.text,
+            text: from.text.into(),
             span: from_span,
         };
         let Value::Str {
@@ -1805,7 +1805,7 @@ impl<'s> Evaluator<'s> {
             return;
         };
         let to = Name {
-            text: to.text,
+            text: to.text.into(),
             span: to_span,
         };
         let found = self.entry_position(schema, &from.text);
@@ -2132,7 +2132,7 @@ impl<'s> Evaluator<'s> {
         }
         let as_name = |v: &Value<'s>| match v {
             Value::Str { text, span } if text.complete => Some(Name {
-                text: text.text.clone(),
+                text: text.text.as_str().into(),
                 span: span.clone(),
             }),
             _ => None,
@@ -2285,7 +2285,7 @@ impl<'s> Evaluator<'s> {
 
     fn name(&self, node: Node<'s>) -> Name {
         Name {
-            text: self.node_text(node).to_owned(),
+            text: self.node_text(node).into(),
             span: self.span(node),
         }
     }
@@ -2318,7 +2318,7 @@ fn string_names(items: Vec<Value<'_>>, complete: bool) -> (Vec<Name>, bool) {
         .into_iter()
         .filter_map(|v| match v {
             Value::Str { text, span } if text.complete => Some(Name {
-                text: text.text,
+                text: text.text.into(),
                 span,
             }),
             _ => {
@@ -2335,7 +2335,7 @@ fn string_names(items: Vec<Value<'_>>, complete: bool) -> (Vec<Name>, bool) {
 #[derive(Default)]
 struct ObjectEntries<'t> {
     entries: Vec<(Name, Value<'t>)>,
-    index: HashMap<String, usize>,
+    index: HashMap<NameText, usize>,
 }
 
 impl<'t> ObjectEntries<'t> {
@@ -2490,7 +2490,7 @@ mod tests {
     }
 
     fn export(value: Value<'static>) -> Exports<'static> {
-        HashMap::from([("x".to_owned(), value)])
+        HashMap::from_iter([("x".to_owned(), value)])
     }
 
     /// `{ x: [[[...Unknown...]]] }` nested `depth` arrays deep, written byte by byte: serializing

@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use crate::source_map::MappedText;
 use crate::text::TextRange;
 
+/// The text of a [`Name`].
+pub type NameText = compact_str::CompactString;
+
 /// A file of the project, numbered by the [`crate::eval::Sources`] that provided it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -26,7 +29,9 @@ pub struct Span {
 /// (the span then excludes the quotes).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Name {
-    pub text: String,
+    /// Held inline up to 24 bytes: a model is copied on every keystroke that replays it, and a
+    /// heap string per name made most of that copy's cost (and of freeing it).
+    pub text: NameText,
     pub span: Span,
 }
 
@@ -437,17 +442,17 @@ pub struct AuthRule {
 
 impl AuthRule {
     /// The owner or group field the rule implies, with whether it holds a list.
-    pub fn implied_field(&self) -> Option<(String, bool, Option<&Span>)> {
+    pub fn implied_field(&self) -> Option<(&str, bool, Option<&Span>)> {
         match self.builder.text.as_str() {
-            "owner" => Some(("owner".to_owned(), false, None)),
+            "owner" => Some(("owner", false, None)),
             "ownerDefinedIn" | "groupDefinedIn" => self
                 .field
                 .as_ref()
-                .map(|f| (f.text.clone(), false, Some(&f.span))),
+                .map(|f| (f.text.as_str(), false, Some(&f.span))),
             "ownersDefinedIn" | "groupsDefinedIn" => self
                 .field
                 .as_ref()
-                .map(|f| (f.text.clone(), true, Some(&f.span))),
+                .map(|f| (f.text.as_str(), true, Some(&f.span))),
             _ => None,
         }
     }

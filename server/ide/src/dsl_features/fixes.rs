@@ -92,12 +92,12 @@ fn did_you_mean_fixes(analysis: &Analysis<'_>, d: &Diagnostic) -> Vec<CodeAction
                 .renames
                 .iter()
                 .find(|r| r.from.text == written)
-                .map(|r| r.to.text.clone());
+                .map(|r| r.to.text.to_string());
             let names = schema
                 .entries
                 .iter()
                 .filter(|e| matches!(e.def, TypeDef::Model(_)))
-                .map(|e| e.name.text.clone())
+                .map(|e| e.name.text.to_string())
                 .collect();
             (names, renamed)
         }
@@ -172,7 +172,7 @@ fn did_you_mean_fixes(analysis: &Analysis<'_>, d: &Diagnostic) -> Vec<CodeAction
                 .filter_map(|s| analysis.model.schemas.get(s.0))
                 .flat_map(|s| s.entries.iter())
                 .filter(|e| !matches!(e.def, TypeDef::Unknown))
-                .map(|e| e.name.text.clone())
+                .map(|e| e.name.text.to_string())
                 .collect();
             (names, None)
         }
@@ -184,7 +184,7 @@ fn did_you_mean_fixes(analysis: &Analysis<'_>, d: &Diagnostic) -> Vec<CodeAction
                 .filter(|s| s.is_sql())
                 .flat_map(|s| s.entries.iter())
                 .filter(|e| matches!(e.def, TypeDef::Model(_)))
-                .map(|e| e.name.text.clone())
+                .map(|e| e.name.text.to_string())
                 .collect();
             (names, None)
         }
@@ -293,7 +293,7 @@ fn field_names(model: &Model) -> Vec<String> {
         .fields
         .iter()
         .filter(|f| !matches!(f.ty, FieldType::Relationship(_)))
-        .map(|f| f.name.text.clone())
+        .map(|f| f.name.text.to_string())
         .collect()
 }
 

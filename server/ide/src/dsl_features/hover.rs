@@ -41,7 +41,7 @@ fn describe_model(analysis: &Analysis<'_>, model: &Model) -> String {
     if sql {
         let table = match model_table(analysis, model) {
             Some(t) => format!("{}.{}", t.schema, t.name),
-            None => model.table_name().text.clone(),
+            None => model.table_name().text.to_string(),
         };
         let _ = writeln!(out, "**model** `{name}`: table `{table}`");
     } else {
@@ -67,7 +67,7 @@ fn field_line(analysis: &Analysis<'_>, model: &Model, field: &Field) -> String {
     match model_column(analysis, model, &field.name.text) {
         Some(column) => {
             let key = model_table(analysis, model)
-                .is_some_and(|t| t.primary_key.contains(&field.name.text));
+                .is_some_and(|t| t.primary_key.iter().any(|k| *k == field.name.text));
             let key = if key { ", primary key" } else { "" };
             format!("{}: {}{key}", field.name.text, column_detail(column))
         }
@@ -248,11 +248,11 @@ fn describe_operation(name: &str, op: &Operation) -> String {
 fn type_name(ty: &FieldType) -> String {
     match ty {
         FieldType::Scalar(s) => s.graphql().to_owned(),
-        FieldType::Ref(name) => name.text.clone(),
+        FieldType::Ref(name) => name.text.to_string(),
         FieldType::Relationship(rel) => rel
             .target
             .as_ref()
-            .map_or("?".to_owned(), |t| t.text.clone()),
+            .map_or("?".to_owned(), |t| t.text.to_string()),
         FieldType::Enum(_) => "enum".to_owned(),
         FieldType::CustomType(_) => "custom type".to_owned(),
         FieldType::Unknown => "?".to_owned(),

@@ -343,7 +343,7 @@ pub(super) fn document_symbols(analysis: &Analysis<'_>, path: &Path) -> Vec<Symb
             .iter()
             .filter(|f| f.name.span.file == file_id && !f.name.text.is_empty())
             .map(|f| Symbol {
-                name: f.name.text.clone(),
+                name: f.name.text.to_string(),
                 kind: SymbolKind::Field,
                 detail: Some(super::hover::graphql_field_type(f)),
                 range: declaration_range(&f.name),
@@ -387,7 +387,7 @@ pub(super) fn document_symbols(analysis: &Analysis<'_>, path: &Path) -> Vec<Symb
                 continue;
             }
             out.push(Symbol {
-                name: key.text.clone(),
+                name: key.text.to_string(),
                 kind,
                 detail: Some(detail),
                 range: declaration_range(key),

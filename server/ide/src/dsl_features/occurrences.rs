@@ -70,7 +70,7 @@ fn compute(analysis: &Analysis<'_>, with_sql: bool) -> Vec<Occurrence> {
                 TypeDef::CustomType(t) => {
                     out.push_name(
                         &entry.name,
-                        Target::Type(sid, entry.name.text.clone()),
+                        Target::Type(sid, entry.name.text.to_string()),
                         Role::Declaration,
                     );
                     for field in &t.fields {
@@ -80,7 +80,7 @@ fn compute(analysis: &Analysis<'_>, with_sql: bool) -> Vec<Occurrence> {
                 TypeDef::Operation(op) => {
                     out.push_name(
                         &entry.name,
-                        Target::Type(sid, entry.name.text.clone()),
+                        Target::Type(sid, entry.name.text.to_string()),
                         Role::Declaration,
                     );
                     for arg in op.arguments.iter().flatten() {
@@ -93,7 +93,7 @@ fn compute(analysis: &Analysis<'_>, with_sql: bool) -> Vec<Occurrence> {
                 TypeDef::Enum(_) | TypeDef::Ai | TypeDef::Unknown => {
                     out.push_name(
                         &entry.name,
-                        Target::Type(sid, entry.name.text.clone()),
+                        Target::Type(sid, entry.name.text.to_string()),
                         Role::Declaration,
                     );
                 }
@@ -179,7 +179,7 @@ impl Collector<'_, '_> {
             None => self.push_name(&entry.name, Target::Model(mid), Role::Declaration),
         }
         for field in &model.fields {
-            let target = Target::Field(mid, field.name.text.clone());
+            let target = Target::Field(mid, field.name.text.to_string());
             self.push_name(&field.name, target, Role::Declaration);
             self.field_type(sid, Some(mid), &field.ty);
             if let Some(auth) = &field.auth {
@@ -188,7 +188,11 @@ impl Collector<'_, '_> {
         }
         if let Some(identifier) = &model.identifier {
             for key in &identifier.fields {
-                self.push_name(key, Target::Field(mid, key.text.clone()), Role::Reference);
+                self.push_name(
+                    key,
+                    Target::Field(mid, key.text.to_string()),
+                    Role::Reference,
+                );
             }
         }
         if let Some(auth) = &model.auth {
@@ -201,7 +205,7 @@ impl Collector<'_, '_> {
             if let Some(field) = &rule.field {
                 self.push_name(
                     field,
-                    Target::Field(mid, field.text.clone()),
+                    Target::Field(mid, field.text.to_string()),
                     Role::Reference,
                 );
             }
@@ -238,7 +242,7 @@ impl Collector<'_, '_> {
                 };
                 if let Some(child) = child {
                     for reference in &rel.references {
-                        let target = Target::Field(child, reference.text.clone());
+                        let target = Target::Field(child, reference.text.to_string());
                         self.push_name(reference, target, Role::Reference);
                     }
                 }
@@ -262,7 +266,7 @@ impl Collector<'_, '_> {
                         .model
                         .models
                         .get(mid.0)
-                        .map(|m| (m.table_name().text.clone(), mid)),
+                        .map(|m| (m.table_name().text.to_string(), mid)),
                     _ => None,
                 })
                 .collect();

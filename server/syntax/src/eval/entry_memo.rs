@@ -18,7 +18,7 @@
 //! its model and field (a keystroke in a model of `schema.sql.ts` then walks none of its 1,000
 //! elements).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
@@ -38,7 +38,7 @@ use crate::text::TextRange;
 #[derive(Default)]
 pub(super) struct EntryMemo {
     files: Mutex<HashMap<PathBuf, Runs>>,
-    hasher: std::hash::RandomState,
+    hasher: foldhash::quality::RandomState,
     /// Entries replayed by the last evaluation (for tests and logs).
     replayed: std::sync::atomic::AtomicUsize,
 }
