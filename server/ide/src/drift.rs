@@ -154,10 +154,21 @@ pub(crate) fn schema_drift(
     }
 }
 
+/// The position of the first item `is_it` accepts, trying `hint` first: a generated file lists
+/// a table's fields in column order, so the item at the field's own position is nearly always
+/// the one (drift compares every field of a thousand models on each keystroke).
+fn position_from<T>(items: &[T], hint: usize, is_it: impl Fn(&T) -> bool) -> Option<usize> {
+    match items.get(hint) {
+        Some(item) if is_it(item) => Some(hint),
+        _ => items.iter().position(is_it),
+    }
+}
+
 /// The column a field of the generated file stands for: same name, or the name Amplify's
-/// sanitizing turns into the key.
-fn column_of<'t>(table: &'t Table, key: &str) -> Option<&'t Column> {
-    table.column(key).or_else(|| {
+/// sanitizing turns into the key. `position` is the field's, among the model's columns.
+fn column_of<'t>(table: &'t Table, key: &str, position: usize) -> Option<&'t Column> {
+    let same_name = position_from(&table.columns, position, |c| c.name == key);
+    same_name.and_then(|i| table.columns.get(i)).or_else(|| {
         table
             .columns
             .iter()
@@ -173,14 +184,14 @@ fn model_drift<'e>(
     push: &mut impl FnMut(&Span, Severity, &'static str, String),
 ) {
     let table_name = &sql_model.table_name().text;
-    // A model has a few columns: a list beats hashing every name (drift runs for each of a
-    // thousand models on every keystroke).
-    let mut matched_columns: Vec<&str> = Vec::with_capacity(sql_model.fields.len());
-    for field in &sql_model.fields {
-        if matches!(field.ty, FieldType::Relationship(_)) {
-            continue;
-        }
-        let Some(column) = column_of(table, &field.name.text) else {
+    // Which planned fields a field of the file stands for.
+    let mut planned_matched = vec![false; generated.map_or(0, |g| g.fields.len())];
+    let columns = sql_model
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.ty, FieldType::Relationship(_)));
+    for (position, field) in columns.enumerate() {
+        let Some(column) = column_of(table, &field.name.text, position) else {
             push(
                 &field.name.span,
                 Severity::Error,
@@ -192,22 +203,26 @@ fn model_drift<'e>(
             );
             continue;
         };
-        matched_columns.push(column.name.as_str());
-        let Some(planned) =
-            generated.and_then(|g| g.fields.iter().find(|f| f.column == column.name))
-        else {
+        let Some((planned, i)) = generated.and_then(|g| {
+            let i = position_from(&g.fields, position, |f| f.column == column.name)?;
+            Some((g.fields.get(i)?, i))
+        }) else {
             continue;
         };
+        if let Some(matched) = planned_matched.get_mut(i) {
+            *matched = true;
+        }
         field_drift(enum_named, field, column, planned, push);
     }
     let Some(generated) = generated else {
         return;
     };
     if sql_model.fields_complete {
-        for planned in generated
+        for (planned, _) in generated
             .fields
             .iter()
-            .filter(|f| !matched_columns.contains(&f.column.as_str()))
+            .zip(&planned_matched)
+            .filter(|(_, matched)| !**matched)
         {
             push(
                 &sql_model.table_name().span,
@@ -349,7 +364,10 @@ fn options_for(project: &Project, schema: &Schema) -> SynthesisOptions {
     let Database::Sql(db) = &schema.database else {
         return SynthesisOptions::default();
     };
+    // The `configure` call the schema is built on is written before it: no need to search the
+    // thousand models after it on every keystroke.
     let text = &project.file(schema.span.file).text;
+    let text = text.get(..schema.span.range.start).unwrap_or(text);
     SynthesisOptions {
         identifier: db
             .identifier
@@ -776,6 +794,27 @@ mod tests {
         let mut expected_sorted = expected.clone();
         expected_sorted.sort();
         assert_eq!(found_sorted, expected_sorted, "{found:#?}");
+    }
+
+    #[test]
+    fn fields_in_another_order_than_the_columns_are_not_drift() {
+        let file = generated_from(&base_catalog());
+        let mut catalog = base_catalog();
+        catalog.tables[0].columns.reverse();
+        assert_eq!(drift(&file, catalog.clone()), []);
+        // A column added in the middle is found however the others are ordered.
+        let content = catalog.tables[0].columns.remove(3);
+        catalog.tables[0]
+            .columns
+            .insert(1, column("title", "varchar", false, 6));
+        catalog.tables[0].columns.insert(3, content);
+        let found: Vec<String> = drift(&file, catalog).into_iter().map(|d| d.2).collect();
+        assert_eq!(
+            found,
+            [
+                "Column \"title\" of table \"notes\" is in the database but not in this model; regenerate schema.sql.ts to add it as `\"title\": a.string().required()`"
+            ]
+        );
     }
 
     #[test]
