@@ -8,10 +8,9 @@
 //! handed to a helper) keeps the check quiet.
 
 use std::collections::BTreeSet;
-
-use foldhash::{HashMap, HashSet, HashSetExt};
 use std::path::Path;
 
+use foldhash::{HashMap, HashSet, HashSetExt};
 use schemals_catalog::{Catalog, Column, Engine, Table};
 use schemals_syntax::model::{
     Database, EnumDef, FieldType, Model, Scalar, Schema, SchemaId, SchemaModel, Span, TypeDef,
@@ -268,15 +267,19 @@ fn field_drift<'e>(
     // The type: a scalar factory, or an enum (by reference or inline, older generators).
     let written_enum_values: Option<Option<Vec<String>>> = match &field.ty {
         FieldType::Scalar(_) => None,
-        FieldType::Enum(e) => Some(
-            e.complete
-                .then(|| e.values.iter().map(|v| v.text.to_string()).collect()),
-        ),
+        FieldType::Enum(e) => Some(e.complete.then(|| {
+            e.values
+                .iter()
+                .map(|v| v.text.as_str().to_owned())
+                .collect()
+        })),
         FieldType::Ref(target) => match enum_named(&target.text) {
-            Some(e) => Some(
-                e.complete
-                    .then(|| e.values.iter().map(|v| v.text.to_string()).collect()),
-            ),
+            Some(e) => Some(e.complete.then(|| {
+                e.values
+                    .iter()
+                    .map(|v| v.text.as_str().to_owned())
+                    .collect()
+            })),
             // A reference to something else, or to nothing known: stay quiet.
             _ => return,
         },
@@ -364,10 +367,11 @@ fn options_for(project: &Project, schema: &Schema) -> SynthesisOptions {
     let Database::Sql(db) = &schema.database else {
         return SynthesisOptions::default();
     };
-    // The `configure` call the schema is built on is written before it: no need to search the
-    // thousand models after it on every keystroke.
+    // The `configure` call the schema is built on ends where the schema's span does (the
+    // `schema` of `configure(...).schema(...)`, or the `configure(...)` callee of
+    // `configure(...)(...)`): no need to search the thousand models after it on every keystroke.
     let text = &project.file(schema.span.file).text;
-    let text = text.get(..schema.span.range.start).unwrap_or(text);
+    let text = text.get(..schema.span.range.end).unwrap_or(text);
     SynthesisOptions {
         identifier: db
             .identifier
@@ -799,6 +803,22 @@ mod tests {
     #[test]
     fn fields_in_another_order_than_the_columns_are_not_drift() {
         let file = generated_from(&base_catalog());
+        // The file's fields in another order than the planned ones.
+        let mut lines: Vec<&str> = file.lines().collect();
+        let line_of = |key: &str| lines.iter().position(|l| l.trim_start().starts_with(key));
+        let (content, n) = (line_of("\"content\":"), line_of("\"n\":"));
+        let (Some(content), Some(n)) = (content, n) else {
+            panic!("no content or n field in {file}");
+        };
+        lines.swap(content, n);
+        let reordered = lines.join("\n") + "\n";
+        assert_ne!(reordered, file);
+        let tree = schemals_syntax::parse_typescript(&reordered, None);
+        assert!(
+            tree.is_some_and(|t| !t.root_node().has_error()),
+            "{reordered}"
+        );
+        assert_eq!(drift(&reordered, base_catalog()), []);
         let mut catalog = base_catalog();
         catalog.tables[0].columns.reverse();
         assert_eq!(drift(&file, catalog.clone()), []);
@@ -872,6 +892,43 @@ mod tests {
                 preferred: true,
             }]
         );
+    }
+
+    #[test]
+    fn regeneration_keeps_the_ssl_cert_secret_of_either_configure_form() {
+        let catalog = base_catalog();
+        let options = SynthesisOptions {
+            identifier: "IDx".to_owned(),
+            connection_uri_secret: Some("SQL_CONNECTION_STRING".to_owned()),
+            ssl_cert_secret: Some("SQL_SSL_CERT".to_owned()),
+            ..SynthesisOptions::default()
+        };
+        let with_cert = synthesize(&catalog, &options).expect("synthesis").text;
+        assert!(with_cert.contains("sslCert: secret(\"SQL_SSL_CERT\")"));
+        // Hand-edited generated files call the configured value instead of its `schema`.
+        let called = with_cert.replace("}).schema({", "})({");
+        for file in [with_cert.clone(), called] {
+            let mut project = Project::new(PathBuf::from("/p"));
+            let path = PathBuf::from("/p/amplify/data/schema.sql.ts");
+            project.add(ProjectFile::typescript(
+                path.clone(),
+                Arc::from(file.as_str()),
+                schemals_syntax::parse_typescript(&file, None),
+            ));
+            let model = project.evaluate();
+            let indexed = IndexedCatalog::new(catalog.clone());
+            let analysis = Analysis {
+                project: &project,
+                model: &model,
+                catalog: Some(&indexed),
+                cache: None,
+            };
+            assert_eq!(
+                regenerated_text(&analysis, &path).as_deref(),
+                Some(with_cert.as_str()),
+                "{file}"
+            );
+        }
     }
 
     #[test]
