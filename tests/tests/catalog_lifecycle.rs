@@ -206,6 +206,46 @@ fn position_of(text: &str, needle: &str) -> (u32, u32) {
     (line, col)
 }
 
+/// A start-up reads the live catalog once: the watch's first poll finds the database as the load
+/// read it (it read it a second time before), and a later change is still read.
+#[test]
+fn a_start_up_reads_the_live_catalog_once_and_then_only_changes() {
+    let db = Database::create("schemals_lc_once");
+    let root = project("once", &db);
+    // Where `start_server` writes the server's log.
+    let log_file = std::env::temp_dir().join(format!(
+        "schemals-lifecycle-{}.log",
+        root.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("server")
+    ));
+    let mut client = start_server(&root, &db.url());
+    let schema_path = root.join("amplify/data/schema.sql.ts");
+    open(&mut client, &schema_path);
+    let mut log = Vec::new();
+    wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
+        status_with(m, "live")
+    });
+    let read_log = || std::fs::read_to_string(&log_file).unwrap_or_default();
+    let reads = |text: &str| {
+        text.lines()
+            .filter(|l| {
+                l.contains("catalog loaded live from") || l.contains("catalog reloaded from")
+            })
+            .count()
+    };
+    // Three polls of the watch.
+    std::thread::sleep(Duration::from_secs(7));
+    assert_eq!(reads(&read_log()), 1, "{}", read_log());
+
+    db.sql("ALTER TABLE notes ADD COLUMN title text");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while reads(&read_log()) < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(reads(&read_log()), 2, "{}", read_log());
+}
+
 #[test]
 fn alter_table_is_seen_without_restart_and_regeneration_fixes_it() {
     let db = Database::create("schemals_lc_drift");

@@ -632,7 +632,16 @@ async fn load_catalog(
     }
     let url = settings_url.or_else(|| host::database_url_from_environment(&root, &hints));
     let Some((url, source)) = url else {
-        refresh::loaded(&state, &generation, &client, &root, &snapshot_path, None).await;
+        refresh::loaded(
+            &state,
+            &generation,
+            &client,
+            &root,
+            &snapshot_path,
+            None,
+            None,
+        )
+        .await;
         return;
     };
     // Publish what the snapshot gives before waiting for the database.
@@ -645,6 +654,9 @@ async fn load_catalog(
     .await;
     let target = live::redact(&url);
     let options = IntrospectOptions::default();
+    // Taken before the read, so the watcher reads the catalog again only if it changed since (it
+    // read it a second time on its first poll, doubling a start-up's introspection).
+    let fingerprint = live::fingerprint(&url, &refresh::poll_options()).await.ok();
     match live::introspect(&url, &options).await {
         Ok(catalog) => {
             let mut guard = lock(&state);
@@ -685,6 +697,7 @@ async fn load_catalog(
         &root,
         &snapshot_path,
         Some(&url),
+        fingerprint,
     )
     .await;
 }

@@ -45,7 +45,7 @@ pub struct Watch {
 }
 
 /// Limits of one poll: short, so a dead server is noticed within a poll or two.
-fn poll_options() -> IntrospectOptions {
+pub(super) fn poll_options() -> IntrospectOptions {
     IntrospectOptions {
         connect_timeout: Duration::from_secs(3),
         statement_timeout: Duration::from_secs(5),
@@ -53,7 +53,8 @@ fn poll_options() -> IntrospectOptions {
 }
 
 /// Called at the end of every catalog load: records where the snapshot is, tells the editor the
-/// state, and watches `url` (stopping the watch of any other URL).
+/// state, and watches `url` (stopping the watch of any other URL). `fingerprint` is the database's,
+/// taken before the load read the catalog: the watch reads it again only when it differs.
 pub async fn loaded(
     state: &Arc<Mutex<State>>,
     generation: &Arc<AtomicU64>,
@@ -61,6 +62,7 @@ pub async fn loaded(
     root: &Path,
     snapshot_path: &Path,
     url: Option<&str>,
+    fingerprint: Option<String>,
 ) {
     {
         let mut guard = lock(state);
@@ -79,6 +81,7 @@ pub async fn loaded(
                     client.clone(),
                     root.to_path_buf(),
                     url.to_owned(),
+                    fingerprint,
                 ));
                 guard.watch.task = Some(task.abort_handle());
             }
@@ -137,9 +140,10 @@ async fn watch(
     client: Client,
     root: PathBuf,
     url: String,
+    read_at: Option<String>,
 ) {
     let target = live::redact(&url);
-    let mut last_fingerprint: Option<String> = None;
+    let mut last_fingerprint = read_at;
     loop {
         let fingerprint = live::fingerprint(&url, &poll_options()).await;
         match fingerprint {
@@ -152,8 +156,8 @@ async fn watch(
                     )
                 };
                 let changed = last_fingerprint.as_ref() != Some(&fingerprint);
-                // The first fingerprint also reloads: the catalog was read before it, so a
-                // change in between would otherwise go unseen.
+                // Without the fingerprint of the load's read, the first poll reloads: the
+                // catalog was read before it, so a change in between would otherwise go unseen.
                 if (changed || down || !live_now)
                     && reload(&state, &generation, &client, &root, &url).await
                 {
