@@ -727,26 +727,44 @@ mod tests {
 
     /// Drift of `generated` (a schema.sql.ts) against `catalog`: (code, marked text, message).
     fn drift(generated: &str, catalog: Catalog) -> Vec<(String, String, String)> {
+        analysed(generated, catalog, |analysis, _| {
+            check_project(analysis.project, analysis.model, analysis.catalog)
+        })
+        .into_iter()
+        .filter(|d| DRIFT_CODES.contains(&d.code))
+        .map(|d| {
+            (
+                d.code.to_owned(),
+                generated[d.range.clone()].to_owned(),
+                d.message,
+            )
+        })
+        .collect()
+    }
+
+    /// `f` on the analysis of a project whose only file is the generated `schema.sql.ts` with
+    /// `generated`, against `catalog`; `f` gets the file's path too.
+    fn analysed<T>(
+        generated: &str,
+        catalog: Catalog,
+        f: impl FnOnce(&Analysis<'_>, &Path) -> T,
+    ) -> T {
         let mut project = Project::new(PathBuf::from("/p"));
-        let tree = schemals_syntax::parse_typescript(generated, None);
+        let path = PathBuf::from("/p/amplify/data/schema.sql.ts");
         project.add(ProjectFile::typescript(
-            PathBuf::from("/p/amplify/data/schema.sql.ts"),
+            path.clone(),
             Arc::from(generated),
-            tree,
+            schemals_syntax::parse_typescript(generated, None),
         ));
         let model = project.evaluate();
-        let catalog = IndexedCatalog::new(catalog);
-        check_project(&project, &model, Some(&catalog))
-            .into_iter()
-            .filter(|d| DRIFT_CODES.contains(&d.code))
-            .map(|d| {
-                (
-                    d.code.to_owned(),
-                    generated[d.range.clone()].to_owned(),
-                    d.message,
-                )
-            })
-            .collect()
+        let indexed = IndexedCatalog::new(catalog);
+        let analysis = Analysis {
+            project: &project,
+            model: &model,
+            catalog: Some(&indexed),
+            cache: None,
+        };
+        f(&analysis, &path)
     }
 
     fn generated_from(catalog: &Catalog) -> String {
@@ -858,24 +876,12 @@ mod tests {
         catalog.tables[0]
             .columns
             .push(column("title", "text", true, 6));
-        let mut project = Project::new(PathBuf::from("/p"));
-        let path = PathBuf::from("/p/amplify/data/schema.sql.ts");
-        project.add(ProjectFile::typescript(
-            path.clone(),
-            Arc::from(file.as_str()),
-            schemals_syntax::parse_typescript(&file, None),
-        ));
-        let model = project.evaluate();
-        let indexed = IndexedCatalog::new(catalog.clone());
-        let analysis = Analysis {
-            project: &project,
-            model: &model,
-            catalog: Some(&indexed),
-            cache: None,
-        };
-        let diagnostics = check_project(&project, &model, Some(&indexed));
         let at = file.find("notes").expect("notes");
-        let actions = code_actions(&analysis, &path, at..at, &diagnostics);
+        let (actions, path) = analysed(&file, catalog.clone(), |analysis, path| {
+            let diagnostics = check_project(analysis.project, analysis.model, analysis.catalog);
+            let actions = code_actions(analysis, path, at..at, &diagnostics);
+            (actions, path.to_path_buf())
+        });
         let expected =
             generated_from(&catalog).replace("identifier: \"IDx\"", "identifier: \"IDkept\"");
         assert_eq!(
@@ -884,7 +890,7 @@ mod tests {
                 title: REGENERATE_TITLE.to_owned(),
                 kind: "quickfix",
                 edits: vec![TextEdit {
-                    path: path.clone(),
+                    path,
                     range: 0..file.len(),
                     new_text: expected,
                 }],
@@ -908,26 +914,8 @@ mod tests {
         // Hand-edited generated files call the configured value instead of its `schema`.
         let called = with_cert.replace("}).schema({", "})({");
         for file in [with_cert.clone(), called] {
-            let mut project = Project::new(PathBuf::from("/p"));
-            let path = PathBuf::from("/p/amplify/data/schema.sql.ts");
-            project.add(ProjectFile::typescript(
-                path.clone(),
-                Arc::from(file.as_str()),
-                schemals_syntax::parse_typescript(&file, None),
-            ));
-            let model = project.evaluate();
-            let indexed = IndexedCatalog::new(catalog.clone());
-            let analysis = Analysis {
-                project: &project,
-                model: &model,
-                catalog: Some(&indexed),
-                cache: None,
-            };
-            assert_eq!(
-                regenerated_text(&analysis, &path).as_deref(),
-                Some(with_cert.as_str()),
-                "{file}"
-            );
+            let regenerated = analysed(&file, catalog.clone(), regenerated_text);
+            assert_eq!(regenerated.as_deref(), Some(with_cert.as_str()), "{file}");
         }
     }
 
