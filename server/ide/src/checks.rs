@@ -283,7 +283,7 @@ impl<'a> Checker<'a> {
             }
         }
         // Fields.
-        for field in &model.fields {
+        for field in model.fields.iter() {
             self.field_type_refs(sid, name, field, "model");
             if let Some(default) = &field.default
                 && !default.has_value
@@ -886,7 +886,7 @@ impl<'a> Checker<'a> {
             if !schema.generated {
                 continue;
             }
-            for field in &model.fields {
+            for field in model.fields.iter() {
                 if matches!(field.ty, FieldType::Relationship(_)) {
                     continue;
                 }

@@ -148,7 +148,7 @@ pub(crate) fn check_handler(
     cx.out
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn push_sql(
         &mut self,
         range: Range<usize>,
@@ -393,7 +393,7 @@ impl Ctx<'_> {
 
         // Fields no column fills.
         if target.complete {
-            for field in &target.fields {
+            for field in target.fields {
                 // Only fields a column can fill directly: a nested type (`a.ref('Location')`) comes
                 // from a JSON column or not at all, which is a design choice, not a typo.
                 if !matches!(field.ty, FieldType::Scalar(_) | FieldType::Enum(_)) {
@@ -514,11 +514,14 @@ impl Ctx<'_> {
     }
 
     /// The object type `.returns(...)` names, with its fields.
-    fn return_type(&self, returns: &Returns) -> Option<ReturnType> {
+    fn return_type<'r>(&self, returns: &'r Returns) -> Option<ReturnType<'r>>
+    where
+        'a: 'r,
+    {
         match &returns.ty {
             FieldType::CustomType(t) => Some(ReturnType {
                 name: format!("{}ReturnType", capitalize(self.operation)),
-                fields: t.fields.clone(),
+                fields: &t.fields,
                 complete: t.complete,
                 model_ref: None,
             }),
@@ -532,14 +535,14 @@ impl Ctx<'_> {
                             let model = self.model.model(*m);
                             Some(ReturnType {
                                 name: name.text.to_string(),
-                                fields: model.fields.clone(),
+                                fields: &model.fields,
                                 complete: model.fields_complete && !model.opaque,
                                 model_ref: Some(name.span.clone()),
                             })
                         }
                         TypeDef::CustomType(t) => Some(ReturnType {
                             name: name.text.to_string(),
-                            fields: t.fields.clone(),
+                            fields: &t.fields,
                             complete: t.complete,
                             model_ref: None,
                         }),
@@ -584,16 +587,16 @@ impl Ctx<'_> {
     }
 }
 
-struct ReturnType {
+struct ReturnType<'a> {
     name: String,
-    fields: Vec<Field>,
+    fields: &'a [Field],
     complete: bool,
     /// For a model, where `.returns` names it: findings go there rather than into the generated
     /// file.
     model_ref: Option<Span>,
 }
 
-impl ReturnType {
+impl ReturnType<'_> {
     fn field_span(&self, field: &Field) -> Span {
         self.model_ref
             .clone()

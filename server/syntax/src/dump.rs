@@ -140,7 +140,7 @@ pub fn dump(model: &SchemaModel) -> String {
                         entry.name.text,
                         if m.fields_complete { "" } else { " incomplete" }
                     );
-                    for f in &m.fields {
+                    for f in m.fields.iter() {
                         let _ = writeln!(out, "    {}", field(f));
                     }
                     if let Some(id) = &m.identifier {

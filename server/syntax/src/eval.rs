@@ -1414,7 +1414,8 @@ impl<'s> Evaluator<'s> {
             Value::FieldOf(model, index) => {
                 if name == "authorization" {
                     let rules = self.auth_rules(property, args.first(), AuthLevel::Field);
-                    if let Some(field) = self.model.models[model.0].fields.get_mut(index) {
+                    let fields = &mut self.model.models[model.0].fields;
+                    if let Some(field) = Arc::make_mut(fields).get_mut(index) {
                         field.auth = Some(rules);
                     }
                 }
@@ -1480,7 +1481,7 @@ impl<'s> Evaluator<'s> {
                     },
                     original_name: None,
                     span,
-                    fields,
+                    fields: Arc::new(fields),
                     fields_complete: complete,
                     identifier: None,
                     auth: None,
@@ -1901,9 +1902,10 @@ impl<'s> Evaluator<'s> {
                 Some(Value::Object(entries, complete)) => {
                     let fields = self.fields(entries);
                     let model = &mut self.model.models[id.0];
+                    let model_fields = Arc::make_mut(&mut model.fields);
                     for field in fields {
-                        model.fields.retain(|f| f.name.text != field.name.text);
-                        model.fields.push(field);
+                        model_fields.retain(|f| f.name.text != field.name.text);
+                        model_fields.push(field);
                     }
                     model.fields_complete &= complete;
                 }

@@ -5,6 +5,7 @@
 //! package) is recorded as unknown or incomplete, never guessed: analyses must stay quiet about it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::source_map::MappedText;
 use crate::text::TextRange;
@@ -200,7 +201,9 @@ pub struct Model {
     pub original_name: Option<Name>,
     /// Where `a.model` was called.
     pub span: Span,
-    pub fields: Vec<Field>,
+    /// Shared between the copies of a model (the memo's kept evaluation, the one restored from it,
+    /// the renamed one): a copy then costs the model's own few fields, not its fields'.
+    pub fields: Arc<Vec<Field>>,
     pub fields_complete: bool,
     pub identifier: Option<Identifier>,
     pub auth: Option<AuthRules>,

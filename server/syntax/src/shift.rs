@@ -1,6 +1,8 @@
 //! Moving the spans of a schema model after an edit that changed a file's length but nothing the
 //! model was read from before or after it (see [`crate::patch`]).
 
+use std::sync::Arc;
+
 use crate::model::*;
 use crate::source_map::MappedText;
 use crate::text::TextRange;
@@ -59,6 +61,26 @@ impl<T: Spans> Spans for Vec<T> {
     fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
         for item in self {
             item.each_span(f);
+        }
+    }
+}
+
+/// A shared value is copied only when a span in it changes (a shift of another file, or of text
+/// after it, leaves it shared).
+impl<T: Spans + Clone> Spans for Arc<T> {
+    fn each_span(&mut self, f: &mut impl FnMut(FileId, &mut TextRange)) {
+        if let Some(inner) = Arc::get_mut(self) {
+            return inner.each_span(f);
+        }
+        let mut copy = (**self).clone();
+        let mut changed = false;
+        copy.each_span(&mut |file, range| {
+            let before = range.clone();
+            f(file, range);
+            changed |= *range != before;
+        });
+        if changed {
+            *self = Arc::new(copy);
         }
     }
 }

@@ -344,3 +344,55 @@ export const schema = a.schema({{
         evaluate_both(&memo, &texts, 0, &text("float", callback));
     }
 }
+
+/// The generated file's models are evaluated once and then restored from the memo at each edit of
+/// `resource.ts`: the restored and renamed models share their fields with the kept evaluation
+/// instead of holding a copy each, except the models whose fields `resource.ts` changes (field
+/// rules, relationships).
+#[test]
+fn models_restored_from_the_memo_share_their_fields() {
+    let resource = example("large-sql", "resource.ts");
+    let generated = example("large-sql", "schema.sql.ts");
+    let memo = EvalMemo::default();
+    let evaluate_with = |resource: &str| {
+        let files = [
+            ("/p/amplify/data/resource.ts", resource),
+            ("/p/amplify/data/schema.sql.ts", generated.as_str()),
+        ];
+        evaluate_memoized(&Files::new(&files), &[FileId(0), FileId(1)], &memo)
+    };
+    let first = evaluate_with(&resource);
+    let second = evaluate_with(&resource.replacen("const", "const  ", 1));
+    let generated_models = |model: &schemals_syntax::model::SchemaModel| {
+        model
+            .models
+            .iter()
+            .filter(|m| m.span.file == FileId(1))
+            .map(|m| (m.name.text.to_string(), m.fields.clone()))
+            .collect::<Vec<_>>()
+    };
+    let (before, after) = (generated_models(&first), generated_models(&second));
+    assert!(before.len() > 40, "{} models", before.len());
+    assert_eq!(before.len(), after.len());
+    let mut copied: Vec<&str> = before
+        .iter()
+        .zip(&after)
+        .filter(|((_, was), (_, now))| !std::sync::Arc::ptr_eq(was, now))
+        .map(|((name, _), _)| name.as_str())
+        .collect();
+    copied.sort_unstable();
+    // `models.X.relationships(` and `models.X.fields.` as written in resource.ts.
+    let mut changed: Vec<&str> = resource
+        .split("models.")
+        .skip(1)
+        .filter_map(|rest| {
+            let name = rest.split('.').next()?;
+            let after = &rest[name.len()..];
+            (after.starts_with(".relationships(") || after.starts_with(".fields.")).then_some(name)
+        })
+        .collect();
+    changed.sort_unstable();
+    changed.dedup();
+    assert!(!changed.is_empty());
+    assert_eq!(copied, changed);
+}

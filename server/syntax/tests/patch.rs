@@ -231,3 +231,47 @@ fn edits_the_patch_leaves_to_a_whole_evaluation() {
     // Not an SQL string at all: the edit is outside any literal.
     assert!(!edit(&texts, 0, after("const helper"), 0, "s"));
 }
+
+/// A model's fields are shared between its copies: an SQL edit in `resource.ts` moves no span of
+/// the generated file, so the patched model keeps its models' fields, while a model written after
+/// the edit in the same file gets moved fields of its own and the model before the edit keeps its
+/// spans.
+#[test]
+fn a_patched_edit_copies_only_the_fields_it_moves() {
+    const SAME_FILE: &str = r#"import { a } from "@aws-amplify/backend";
+export const schema = a.schema({
+  q: a.query().returns(a.string()).handler(a.handler.inlineSql("SELECT 1")),
+  Post: a.model({ title: a.string() }),
+});
+"#;
+    let patched = |texts: &[(&str, &str)], at: usize| {
+        let files = project(texts);
+        let previous = evaluate(&files, &roots(&files));
+        let before = format!("{previous:#?}");
+        let old = texts[0].1;
+        let new = format!("{}0{}", &old[..at], &old[at..]);
+        let tree = parse_typescript(&new, None).expect("parses");
+        let patched =
+            patch_sql_string_edit(&previous, FileId(0), old, &new, &tree).expect("patched");
+        assert_eq!(
+            format!("{previous:#?}"),
+            before,
+            "the previous model changed"
+        );
+        assert!(!previous.models.is_empty());
+        previous
+            .models
+            .iter()
+            .zip(&patched.models)
+            .map(|(was, now)| std::sync::Arc::ptr_eq(&was.fields, &now.fields))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        patched(&small_project(), after("inlineSql('SELECT 1")),
+        vec![true]
+    );
+    let same_file = [("amplify/data/resource.ts", SAME_FILE)];
+    let at = SAME_FILE.find("SELECT 1").expect("sql") + "SELECT 1".len();
+    assert!(edit(&same_file, 0, at, 0, "0"));
+    assert_eq!(patched(&same_file, at), vec![false]);
+}

@@ -50,7 +50,7 @@ fn describe_model(analysis: &Analysis<'_>, model: &Model) -> String {
     out.push('\n');
     if !model.fields.is_empty() {
         out.push_str("```\n");
-        for field in &model.fields {
+        for field in model.fields.iter() {
             let _ = writeln!(out, "{}", field_line(analysis, model, field));
         }
         out.push_str("```\n\n");

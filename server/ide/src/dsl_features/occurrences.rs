@@ -178,7 +178,7 @@ impl Collector<'_, '_> {
             }
             None => self.push_name(&entry.name, Target::Model(mid), Role::Declaration),
         }
-        for field in &model.fields {
+        for field in model.fields.iter() {
             let target = Target::Field(mid, field.name.text.to_string());
             self.push_name(&field.name, target, Role::Declaration);
             self.field_type(sid, Some(mid), &field.ty);

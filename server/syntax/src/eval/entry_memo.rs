@@ -350,7 +350,8 @@ impl<'s> Evaluator<'s> {
                         span: span_here(range),
                         target: UseTarget::Field(id, name.clone()),
                     });
-                    if let Some(field) = self.model.models[id.0].fields.get_mut(index) {
+                    let fields = &mut self.model.models[id.0].fields;
+                    if let Some(field) = Arc::make_mut(fields).get_mut(index) {
                         field.auth = Some(rules);
                     }
                 }
