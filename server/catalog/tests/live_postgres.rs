@@ -544,6 +544,19 @@ async fn functions_cover_builtins_and_postgis_without_internals() {
     );
 }
 
+/// The parts read a row per table (columns, keys) have no row at all in a database without tables.
+#[tokio::test]
+async fn a_database_without_tables_reads_as_a_catalog_without_tables() {
+    let db = TestDb::create(&["CREATE TYPE mood AS ENUM ('ok', 'sad')"]).await;
+    let catalog = introspect(&db.url, &IntrospectOptions::default())
+        .await
+        .unwrap();
+    assert!(catalog.tables.is_empty(), "{:?}", catalog.tables);
+    assert_eq!(catalog.enums.len(), 1);
+    assert_eq!(catalog.enums[0].values, ["ok", "sad"]);
+    assert!(!catalog.functions.is_empty());
+}
+
 #[tokio::test]
 async fn snapshots_round_trip_and_repeat_byte_for_byte() {
     let db = TestDb::create(&[ANNOUNCEMENT_DDL, RICH_DDL]).await;

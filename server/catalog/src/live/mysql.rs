@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use futures_util::TryStreamExt as _;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlRow};
 use sqlx::{ConnectOptions as _, Connection as _, Row as _};
 
@@ -93,24 +94,36 @@ async fn run(
         )
         .replace("@MILLIS@", &timeout_millis(limit).to_string());
     let batch = format!("SET NAMES utf8mb4;\nSTART TRANSACTION READ ONLY;\n{sql}\nCOMMIT;");
-    let rows = session
-        .run(
-            Stage::ReadingCatalog,
-            sqlx::raw_sql(sqlx::AssertSqlSafe(batch)).fetch_all(&mut connection),
-        )
+    // Each row is decoded as it arrives, so the rows' bytes are not held beside their text.
+    let mut parts = Vec::new();
+    let mut failure = None;
+    session
+        .run(Stage::ReadingCatalog, async {
+            let mut rows = sqlx::raw_sql(sqlx::AssertSqlSafe(batch)).fetch(&mut connection);
+            while let Some(row) = rows.try_next().await? {
+                match decode(session, &row) {
+                    Ok(part) => parts.push(part),
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+            Ok(())
+        })
         .await?;
     close(connection).await;
-    rows.iter().map(|row| decode(session, row)).collect()
+    failure.map_or(Ok(parts), Err)
 }
 
 fn decode(session: &Session<'_>, row: &MySqlRow) -> Result<Part, IntrospectError> {
     let mut values = Vec::with_capacity(row.len());
     for i in 0..row.len() {
         // Text protocol: every value arrives as text, whatever its declared type.
-        let bytes: Option<Vec<u8>> = row
+        let bytes: Option<&[u8]> = row
             .try_get_unchecked(i)
             .map_err(|e| session.unexpected(e))?;
-        values.push(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()));
+        values.push(bytes.map(|b| String::from_utf8_lossy(b).into_owned()));
     }
     let mut values = values.into_iter();
     let part = values.next().flatten().unwrap_or_default();

@@ -3,7 +3,9 @@
 //! The batch (`postgres_catalog.sql`) runs in the simple-query protocol inside
 //! `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY` with `SET LOCAL statement_timeout`, so nothing
 //! can be written, every part comes from one snapshot, and nothing outlives the transaction (safe
-//! behind a transaction-pooling proxy). Each SELECT answers one row: a part name and its JSON.
+//! behind a transaction-pooling proxy). Each SELECT answers rows of a part name and its JSON, read
+//! as they arrive: the large parts come a row per table, so no row and no read buffer grows with
+//! the catalog.
 //! `SET LOCAL jit = off` too: the catalog queries are estimated costly enough for JIT compilation,
 //! which takes longer than running them.
 //!
@@ -12,8 +14,9 @@
 
 use std::collections::HashMap;
 
+use futures_util::TryStreamExt as _;
 use serde::Deserialize;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgSslMode};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow, PgSslMode};
 use sqlx::{ConnectOptions as _, Connection as _, Row as _};
 
 use super::{IntrospectError, Session, Stage, close, timeout_millis};
@@ -29,20 +32,18 @@ pub(super) async fn introspect(
     session: &Session<'_>,
     options: PgConnectOptions,
 ) -> Result<Catalog, IntrospectError> {
-    let mut parts = run(session, options, CATALOG_SQL).await?;
-    let mut take = |name: &str| {
-        parts
-            .remove(name)
-            .ok_or_else(|| session.unexpected(format_args!("no `{name}` part")))
-    };
-    let meta: Meta = parse(session, "meta", &take("meta")?)?;
-    let relations: Vec<RawRelation> = parse(session, "relations", &take("relations")?)?;
-    let columns: Vec<RawColumn> = parse(session, "columns", &take("columns")?)?;
-    let keys: Vec<RawKey> = parse(session, "keys", &take("keys")?)?;
-    let enums: Vec<EnumType> = parse(session, "enums", &take("enums")?)?;
-    let functions: Vec<RawFunction> = parse(session, "functions", &take("functions")?)?;
+    let mut parts = Parts::default();
+    run(session, options, CATALOG_SQL, |part, body| {
+        parts.add(session, part, body)
+    })
+    .await?;
+    let missing = |name: &str| session.unexpected(format_args!("no `{name}` part"));
+    let meta = parts.meta.ok_or_else(|| missing("meta"))?;
+    let relations = parts.relations.ok_or_else(|| missing("relations"))?;
+    let enums = parts.enums.ok_or_else(|| missing("enums"))?;
+    let functions = parts.functions.ok_or_else(|| missing("functions"))?;
 
-    let tables = assemble(session, relations, columns, keys)?;
+    let tables = assemble(session, relations, parts.columns, parts.keys)?;
     let functions = functions
         .into_iter()
         .map(|raw| raw.into_function(session))
@@ -65,11 +66,47 @@ pub(super) async fn fingerprint(
     session: &Session<'_>,
     options: PgConnectOptions,
 ) -> Result<String, IntrospectError> {
-    let mut parts = run(session, options, FINGERPRINT_SQL).await?;
-    let digest = parts
-        .remove("fingerprint")
-        .ok_or_else(|| session.unexpected("no fingerprint"))?;
+    let mut digest = None;
+    run(session, options, FINGERPRINT_SQL, |part, body| {
+        if part == "fingerprint" {
+            digest = Some(body.to_owned());
+        }
+        Ok(())
+    })
+    .await?;
+    let digest = digest.ok_or_else(|| session.unexpected("no fingerprint"))?;
     Ok(format!("postgresql:{digest}"))
+}
+
+/// The parts of the catalog read so far: `columns` and `keys` come a row per table.
+#[derive(Default)]
+struct Parts {
+    meta: Option<Meta>,
+    relations: Option<Vec<RawRelation>>,
+    columns: Vec<RawColumn>,
+    keys: Vec<RawKey>,
+    enums: Option<Vec<EnumType>>,
+    functions: Option<Vec<RawFunction>>,
+}
+
+impl Parts {
+    fn add(
+        &mut self,
+        session: &Session<'_>,
+        part: &str,
+        json: &str,
+    ) -> Result<(), IntrospectError> {
+        match part {
+            "meta" => self.meta = Some(parse(session, part, json)?),
+            "relations" => self.relations = Some(parse(session, part, json)?),
+            "columns" => self.columns.extend(parse::<Vec<_>>(session, part, json)?),
+            "keys" => self.keys.extend(parse::<Vec<_>>(session, part, json)?),
+            "enums" => self.enums = Some(parse(session, part, json)?),
+            "functions" => self.functions = Some(parse(session, part, json)?),
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// Opens a connection (application name `schemals` unless the URL names one; no statement logging).
@@ -105,12 +142,14 @@ pub(super) async fn connect(
     session.run(Stage::Connecting, attempts).await
 }
 
-/// Connects, runs `sql` as one read-only batch, closes, and returns the `(part, body)` rows.
+/// Connects, runs `sql` as one read-only batch, hands each `(part, body)` row to `each` as it
+/// arrives (its text is freed before the next row is read), and closes.
 async fn run(
     session: &Session<'_>,
     options: PgConnectOptions,
     sql: &str,
-) -> Result<HashMap<String, String>, IntrospectError> {
+    mut each: impl FnMut(&str, &str) -> Result<(), IntrospectError>,
+) -> Result<(), IntrospectError> {
     let mut connection = connect(session, options).await?;
     // The catalog queries need PostgreSQL 12 (pg_attribute.attgenerated).
     if let Some(version) = connection.server_version_num()
@@ -138,20 +177,31 @@ async fn run(
          COMMIT;",
         timeout_millis(session.options.statement_timeout)
     );
-    let rows = session
-        .run(
-            Stage::ReadingCatalog,
-            sqlx::raw_sql(sqlx::AssertSqlSafe(batch)).fetch_all(&mut connection),
-        )
+    // A row this module cannot read ends the read; the connection is closed all the same.
+    let mut failure = None;
+    session
+        .run(Stage::ReadingCatalog, async {
+            let mut rows = sqlx::raw_sql(sqlx::AssertSqlSafe(batch)).fetch(&mut connection);
+            while let Some(row) = rows.try_next().await? {
+                let read = part_and_body(&row)
+                    .map_err(|e| session.unexpected(e))
+                    .and_then(|(part, body)| each(part, body));
+                if let Err(e) = read {
+                    failure = Some(e);
+                    break;
+                }
+            }
+            Ok(())
+        })
         .await?;
     close(connection).await;
-    let mut parts = HashMap::new();
-    for row in rows {
-        let part: String = row.try_get(0).map_err(|e| session.unexpected(e))?;
-        let body: Option<String> = row.try_get(1).map_err(|e| session.unexpected(e))?;
-        parts.insert(part, body.unwrap_or_default());
-    }
-    Ok(parts)
+    failure.map_or(Ok(()), Err)
+}
+
+fn part_and_body(row: &PgRow) -> Result<(&str, &str), sqlx::Error> {
+    let part: &str = row.try_get(0)?;
+    let body: Option<&str> = row.try_get(1)?;
+    Ok((part, body.unwrap_or_default()))
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(

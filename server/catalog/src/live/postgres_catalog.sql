@@ -1,4 +1,6 @@
--- The PostgreSQL catalog in one batch: six SELECTs, each answering one row `(part, json)`.
+-- The PostgreSQL catalog in one batch: six SELECTs answering rows `(part, json)`, one row each
+-- except `columns` and `keys`, which answer a row per relation (none for a relation without any):
+-- the caller reads rows as they arrive, so neither a row nor its read buffer grows with the catalog.
 -- Runs inside `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY` (added by the caller), so every
 -- part comes from the same snapshot. Only pg_catalog is read: information_schema hides objects the
 -- role has no privileges on, and is slower.
@@ -45,7 +47,7 @@ FROM (
 -- Amplify's generator sees them). A default never refers to a column (only a generated column's
 -- expression does, and it is not shown), so it is deparsed without its relation: given one,
 -- pg_get_expr opens and locks each relation, slow on a fresh connection and blocked by DDL.
-SELECT 'columns'::text AS part, coalesce(json_agg(r), '[]')::text AS body
+SELECT 'columns'::text AS part, json_agg(r)::text AS body
 FROM (
     SELECT
         a.attrelid::int8 AS relation,
@@ -85,12 +87,13 @@ FROM (
       AND c.relkind IN ('r', 'v', 'm', 'f', 'p')
       AND n.nspname <> 'information_schema'
       AND n.nspname !~ '^pg_(catalog$|toast|temp_)'
-) r;
+) r
+GROUP BY r.relation;
 
 -- Primary keys (`p`) and foreign keys (`f`) of those relations. Key columns are attribute numbers,
 -- in key order, named from the `columns` part by the caller; a foreign key's referenced column names
 -- come from here only when its table is not in that part (never, short of a key on a system table).
-SELECT 'keys'::text AS part, coalesce(json_agg(r), '[]')::text AS body
+SELECT 'keys'::text AS part, json_agg(r)::text AS body
 FROM (
     SELECT
         con.conrelid::int8 AS relation,
@@ -123,7 +126,8 @@ FROM (
               SELECT 1 FROM pg_catalog.pg_constraint up
               WHERE up.oid = con.conparentid AND up.conrelid = con.conrelid
           )))
-) r;
+) r
+GROUP BY r.relation;
 
 -- Enum types of the user schemas, labels in declaration order.
 SELECT 'enums'::text AS part, coalesce(json_agg(r), '[]')::text AS body
