@@ -2,8 +2,9 @@
 # The benchmark suite, in one command: bench/run.sh
 #
 # Builds the release binary; generates the workloads with bench/gen_project.py (catalogs of 50, 1,000
-# and 5,000 tables, PostgreSQL and MariaDB, each with its schema.sql.ts, snapshot and a resource.ts of
-# about 5,000 lines with 200 inlineSql queries); loads each into a fresh database; installs
+# and 5,000 tables, PostgreSQL and MariaDB, each with its schema.sql.ts and a resource.ts of about
+# 5,000 lines with 200 inlineSql queries); loads each into a fresh database and writes the project's
+# snapshot from it with `schemals introspect`; installs
 # postgres-language-server 0.25.5 under target/bench/pls; then measures, in the same run:
 #   * schemals over LSP (bench/bench_schemals.py): first diagnostics with the database up and
 #     unreachable, in a first session and in a later one (with the saved evaluation), completion and hover in SQL and in the DSL, completion while typing,
@@ -103,6 +104,9 @@ for size in $sizes; do
       url="mysql://root@127.0.0.1:3306/$db"
       down="mysql://root@127.0.0.1:9/$db"
     fi
+    # The project's snapshot, as a project commits it: written by `schemals introspect` from its
+    # database (the generator's own stands in for it only until the database is loaded).
+    "$bin" introspect "$project" --database-url "$url" >/dev/null
 
     echo "== $label: schemals over LSP"
     # The first session finds no saved evaluation of schema.sql.ts (a fresh cache folder) and saves

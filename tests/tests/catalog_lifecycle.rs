@@ -120,16 +120,29 @@ fn project(name: &str, db: &Database) -> PathBuf {
     root
 }
 
-fn start_server(root: &Path, url: &str) -> Client {
-    let log_file = std::env::temp_dir().join(format!(
+/// Where `start_server` writes the server's log.
+fn log_file_of(root: &Path) -> PathBuf {
+    std::env::temp_dir().join(format!(
         "schemals-lifecycle-{}.log",
         root.file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("server")
-    ));
+    ))
+}
+
+fn start_server(root: &Path, url: &str) -> Client {
+    start_server_with_cache(root, url, None)
+}
+
+/// A server whose cache folder is `cache` (none when `None`, as in the other tests).
+fn start_server_with_cache(root: &Path, url: &str, cache: Option<&Path>) -> Client {
+    let log_file = log_file_of(root);
     let mut client = Client::start_with(root, |command| {
         if let Ok(file) = std::fs::File::create(&log_file) {
             command.stderr(file);
+        }
+        if let Some(cache) = cache {
+            command.env("SCHEMALS_CACHE_DIR", cache);
         }
     });
     let init = client.request(
@@ -212,13 +225,7 @@ fn position_of(text: &str, needle: &str) -> (u32, u32) {
 fn a_start_up_reads_the_live_catalog_once_and_then_only_changes() {
     let db = Database::create("schemals_lc_once");
     let root = project("once", &db);
-    // Where `start_server` writes the server's log.
-    let log_file = std::env::temp_dir().join(format!(
-        "schemals-lifecycle-{}.log",
-        root.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("server")
-    ));
+    let log_file = log_file_of(&root);
     let mut client = start_server(&root, &db.url());
     let schema_path = root.join("amplify/data/schema.sql.ts");
     open(&mut client, &schema_path);
@@ -244,6 +251,76 @@ fn a_start_up_reads_the_live_catalog_once_and_then_only_changes() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(reads(&read_log()), 2, "{}", read_log());
+}
+
+/// A database that a past session read and found to hold the snapshot's objects is not read again
+/// at start-up while neither changed; a change of either is read, and the watch still sees a
+/// change made after such a start-up.
+#[test]
+fn an_unchanged_database_found_to_hold_the_snapshot_is_not_read_again() {
+    let db = Database::create("schemals_lc_known");
+    let root = project("known", &db);
+    let cache =
+        std::env::temp_dir().join(format!("schemals-lifecycle-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let schema_path = root.join("amplify/data/schema.sql.ts");
+    let log_file = log_file_of(&root);
+    let count = |needle: &str| {
+        let log = std::fs::read_to_string(&log_file).unwrap_or_default();
+        (log.lines().filter(|l| l.contains(needle)).count(), log)
+    };
+    const READ: &str = "catalog loaded live from";
+    const NOT_READ: &str = "not read again";
+    // A session until the catalog is live: (reads, start-ups without a read).
+    let session = |then: &dyn Fn()| {
+        let mut client = start_server_with_cache(&root, &db.url(), Some(&cache));
+        open(&mut client, &schema_path);
+        let mut log = Vec::new();
+        wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
+            status_with(m, "live")
+        });
+        then();
+        let counts = (count(READ).0, count(NOT_READ).0);
+        client.shutdown();
+        counts
+    };
+    let nothing = || {};
+    assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
+    // Unchanged: not read; a change after the start-up is read by the watch.
+    let altered_later = || {
+        db.sql("ALTER TABLE notes ADD COLUMN title text");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while count("catalog reloaded from").0 == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(count("catalog reloaded from").0, 1, "{}", count("").1);
+    };
+    assert_eq!(session(&altered_later), (0, 1), "{}", count("").1);
+    // The database changed since: read (and it no longer holds the snapshot's objects).
+    assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
+    assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
+    // A snapshot taken again holds them: read once, then not.
+    let root_arg = root.to_str().expect("utf-8");
+    let introspected = schemals(&["introspect", root_arg, "--database-url", &db.url()]);
+    assert!(introspected.status.success(), "{introspected:?}");
+    assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
+    assert_eq!(session(&nothing), (0, 1), "{}", count("").1);
+    // The snapshot changed (a column renamed in it): read.
+    let snapshot_path = root.join("amplify/data/schemals-catalog.json");
+    let snapshot = std::fs::read_to_string(&snapshot_path).expect("snapshot");
+    assert!(snapshot.contains("\"title\""));
+    std::fs::write(&snapshot_path, snapshot.replace("\"title\"", "\"heading\""))
+        .expect("write snapshot");
+    assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
+    for entry in std::fs::read_dir(&cache).expect("cache folder").flatten() {
+        let bytes = std::fs::read(entry.path()).expect("cache file");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("pw-s3cret") && !name.contains("s3cret"),
+            "{name} holds the password"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&cache);
 }
 
 #[test]

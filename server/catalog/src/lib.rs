@@ -130,7 +130,7 @@ pub enum TableKind {
     PartitionedTable,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Table {
     pub schema: String,
     pub name: String,
@@ -161,7 +161,7 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     /// 1-based position in the table.
@@ -202,7 +202,7 @@ impl Column {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ForeignKey {
     pub name: String,
     pub columns: Vec<String>,
@@ -211,7 +211,7 @@ pub struct ForeignKey {
     pub referenced_columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EnumType {
     pub schema: String,
     pub name: String,
@@ -228,7 +228,7 @@ pub enum FunctionKind {
     Procedure,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Function {
     pub schema: String,
     pub name: String,
@@ -264,6 +264,32 @@ impl Catalog {
             && *enums == other.enums
             && *functions == other.functions
             && *generator_table_order == other.generator_table_order
+    }
+
+    /// Feeds `state` what [`Catalog::same_objects_as`] compares: two catalogs it finds the same
+    /// hash the same.
+    pub fn hash_objects(&self, state: &mut impl std::hash::Hasher) {
+        use std::hash::Hash as _;
+        let Catalog {
+            format: _,
+            engine,
+            database,
+            search_path,
+            server_version,
+            tables,
+            enums,
+            functions,
+            generator_table_order,
+            statements: _,
+        } = self;
+        engine.hash(state);
+        database.hash(state);
+        search_path.hash(state);
+        server_version.hash(state);
+        tables.hash(state);
+        enums.hash(state);
+        functions.hash(state);
+        generator_table_order.hash(state);
     }
 
     /// An empty catalog for `engine`, with the engine's usual search path.

@@ -6,14 +6,18 @@
 //! in the file's first line) and only for the same path and text (compared in full), so it gives
 //! exactly what evaluating the file would. Anything else, a damaged file included, is ignored and
 //! the file is evaluated as usual. The files live in the user's cache folder, never in the project.
+//!
+//! The store also remembers which database, at which catalog fingerprint, was read and found to
+//! hold the objects of the project's snapshot: while both stay so, a later start-up need not read
+//! that catalog again (see [`EvaluationStore::live_catalog_known`]).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher as _};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use schemals_ide::{AnalysisMemo, Project, ProjectFile};
+use schemals_ide::{AnalysisMemo, Catalog, Project, ProjectFile};
 use schemals_syntax::eval::SavedEvaluation;
 
 /// Where saved evaluations are read and written, and which one this session last wrote or read.
@@ -97,6 +101,51 @@ impl EvaluationStore {
     fn file_of(&self, path: &Path) -> PathBuf {
         let key = stable_hash(path.as_os_str().as_encoded_bytes());
         self.dir.join(format!("evaluation-{key:016x}.bin"))
+    }
+
+    fn live_file_of(&self, root: &Path, target: &str) -> PathBuf {
+        let mut key = root.as_os_str().as_encoded_bytes().to_vec();
+        key.push(0);
+        key.extend(target.as_bytes());
+        self.dir
+            .join(format!("live-{:016x}.txt", stable_hash(&key)))
+    }
+
+    /// What [`EvaluationStore::record_live_catalog`] writes for `catalog` at `fingerprint`.
+    fn live_record(&self, fingerprint: &str, catalog: &Catalog) -> String {
+        let mut hasher = DefaultHasher::new();
+        catalog.hash_objects(&mut hasher);
+        format!("{}{fingerprint}\n{:016x}\n", self.identity, hasher.finish())
+    }
+
+    /// Remembers that the database of `root` at `target` (redacted: never a password), at catalog
+    /// `fingerprint`, held the objects of `catalog`, the snapshot in use.
+    pub fn record_live_catalog(
+        &self,
+        root: &Path,
+        target: &str,
+        fingerprint: &str,
+        catalog: &Catalog,
+    ) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let file = self.live_file_of(root, target);
+        let temporary = file.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&temporary, self.live_record(fingerprint, catalog))?;
+        std::fs::rename(&temporary, &file)
+    }
+
+    /// Whether this build recorded that the database of `root` at `target`, at the catalog
+    /// `fingerprint` it has now, held the objects of `catalog`: reading it would give `catalog`
+    /// again (the fingerprint changes with every object the catalog is read from).
+    pub fn live_catalog_known(
+        &self,
+        root: &Path,
+        target: &str,
+        fingerprint: &str,
+        catalog: &Catalog,
+    ) -> bool {
+        std::fs::read_to_string(self.live_file_of(root, target))
+            .is_ok_and(|recorded| recorded == self.live_record(fingerprint, catalog))
     }
 
     /// The header of the store file of a file with `text`: this build's identity, the text's
@@ -254,6 +303,42 @@ export const schema = configure({
             ));
         }
         project
+    }
+
+    #[test]
+    fn a_live_catalog_is_known_only_for_its_root_target_fingerprint_and_objects() {
+        let dir = std::env::temp_dir().join(format!("schemals-store-live-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = EvaluationStore::at(dir.clone()).expect("store");
+        let (root, target) = (Path::new("/app"), "postgres://app@db:5432/app");
+        let catalog = Catalog::from_json(
+            r#"{"format": 1, "engine": "postgresql", "database": "app", "search_path": ["public"],
+                "tables": [{"schema": "public", "name": "notes", "kind": "table",
+                            "columns": [{"name": "id", "ordinal": 1, "data_type": "integer",
+                                         "udt_name": "int4", "nullable": false}]}]}"#,
+        )
+        .expect("catalog");
+        assert!(!store.live_catalog_known(root, target, "postgresql:f1", &catalog));
+        store
+            .record_live_catalog(root, target, "postgresql:f1", &catalog)
+            .expect("recorded");
+        assert!(store.live_catalog_known(root, target, "postgresql:f1", &catalog));
+        assert!(!store.live_catalog_known(root, target, "postgresql:f2", &catalog));
+        assert!(!store.live_catalog_known(Path::new("/other"), target, "postgresql:f1", &catalog));
+        assert!(!store.live_catalog_known(
+            root,
+            "postgres://app@db:5432/other",
+            "postgresql:f1",
+            &catalog
+        ));
+        let mut renamed = catalog.clone();
+        renamed.tables[0].columns[0].name = "key".to_owned();
+        assert!(!store.live_catalog_known(root, target, "postgresql:f1", &renamed));
+        // The snapshot format (like its statement descriptions) is not an object of the database.
+        let mut described = catalog.clone();
+        described.format = 2;
+        assert!(store.live_catalog_known(root, target, "postgresql:f1", &described));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -657,8 +657,34 @@ async fn load_catalog(
     // Taken before the read, so the watcher reads the catalog again only if it changed since (it
     // read it a second time on its first poll, doubling a start-up's introspection).
     let fingerprint = live::fingerprint(&url, &refresh::poll_options()).await.ok();
-    match live::introspect(&url, &options).await {
-        Ok(catalog) => {
+    let (store, snapshot_in_use) = {
+        let guard = lock(&state);
+        let snapshot_in_use = matches!(guard.catalog_state, CatalogState::Cached { .. })
+            .then(|| guard.catalog.clone())
+            .flatten();
+        (guard.evaluations.clone(), snapshot_in_use)
+    };
+    // A database a past session read and found to hold the snapshot's objects, unchanged since
+    // (same fingerprint), is not read again: its catalog is the snapshot's.
+    let known = match (&store, &fingerprint, &snapshot_in_use) {
+        (Some(store), Some(fingerprint), Some(snapshot)) => {
+            store.live_catalog_known(&root, &target, fingerprint, &snapshot.catalog)
+        }
+        _ => false,
+    };
+    let read = if known {
+        let mut guard = lock(&state);
+        guard.catalog_state = CatalogState::Live {
+            target: target.clone(),
+        };
+        guard.last_database_problem = None;
+        drop(guard);
+        tracing::info!(
+            "catalog of {target} unchanged since it was found to hold the snapshot's objects: not read again ({source})"
+        );
+        Ok(false)
+    } else {
+        live::introspect(&url, &options).await.map(|catalog| {
             let mut guard = lock(&state);
             let changed = install_live(&mut guard, catalog);
             guard.catalog_state = CatalogState::Live {
@@ -670,6 +696,17 @@ async fn load_catalog(
                 generation.fetch_add(1, Ordering::SeqCst);
             }
             tracing::info!("catalog loaded live from {target} ({source})");
+            !changed
+        })
+    };
+    // `read` holds whether the database was read and found to hold the snapshot's objects.
+    match read {
+        Ok(holds_snapshot) => {
+            if let (true, Some(store), Some(before), Some(snapshot)) =
+                (holds_snapshot, &store, &fingerprint, &snapshot_in_use)
+            {
+                record_live_catalog(store, &root, &url, before, &snapshot.catalog).await;
+            }
         }
         Err(e) => {
             let problem = e.to_string();
@@ -700,6 +737,25 @@ async fn load_catalog(
         fingerprint,
     )
     .await;
+}
+
+/// Records in `store` that the database at `url` holds the objects of `snapshot`, if its
+/// fingerprint is still `before`, the one taken before the read (a change during the read would
+/// make the record wrong).
+async fn record_live_catalog(
+    store: &EvaluationStore,
+    root: &Path,
+    url: &str,
+    before: &str,
+    snapshot: &schemals_ide::Catalog,
+) {
+    let after = live::fingerprint(url, &refresh::poll_options()).await;
+    if after.ok().as_deref() != Some(before) {
+        return;
+    }
+    if let Err(e) = store.record_live_catalog(root, &live::redact(url), before, snapshot) {
+        tracing::warn!("schemals: could not record the live catalog in the cache folder: {e}");
+    }
 }
 
 /// Analyses the project of `root` and publishes diagnostics for each of its files.
