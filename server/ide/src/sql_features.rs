@@ -781,7 +781,10 @@ fn target_at<'c>(site: &SqlSite<'c>) -> Option<(TextRange, Target<'c>)> {
     })?;
     let token = &tokens[index];
     if token.kind == SqlTokenKind::Placeholder {
-        return Some((token.range.clone(), Target::Argument(token.value.clone())));
+        return Some((
+            token.range.clone(),
+            Target::Argument(token.value.to_string()),
+        ));
     }
     let (catalog, cindex) = site.catalog.map(|c| (&c.catalog, &c.index))?;
     let cx = context::completion_context(
@@ -821,7 +824,7 @@ fn target_at<'c>(site: &SqlSite<'c>) -> Option<(TextRange, Target<'c>)> {
             .iter()
             .find(|t| t.qualifier().eq_ignore_ascii_case(&qualifier.value))
             .and_then(|t| resolve_table(catalog, cindex, &t.parts))
-            .or_else(|| resolve_table(catalog, cindex, std::slice::from_ref(&qualifier.value)));
+            .or_else(|| resolve_table(catalog, cindex, &[qualifier.value.to_string()]));
         let table = table?;
         let column = find_column(site.engine, table, &token.value)?;
         return Some((range, Target::Column(table, column)));

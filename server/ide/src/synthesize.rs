@@ -18,6 +18,7 @@
 
 use std::collections::HashSet;
 
+use compact_str::CompactString;
 use schemals_catalog::{Catalog, Column, Engine, Table, TableKind};
 
 /// What the generator's command line decides beyond the catalog.
@@ -191,11 +192,13 @@ pub struct GeneratedModel {
     pub identifier: Vec<String>,
 }
 
+/// Short texts are held inline (`CompactString`): drift keeps the plan of every column of the
+/// catalog, and three heap strings per column were most of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedField {
-    pub column: String,
+    pub column: CompactString,
     /// The sanitized key (`"Payload Data"` → `Payload_Data`).
-    pub key: String,
+    pub key: CompactString,
     pub ty: GeneratedType,
     /// `.required()` is written (on the element, for arrays).
     pub required: bool,
@@ -203,7 +206,7 @@ pub struct GeneratedField {
     /// `.default()` is written (a PostgreSQL `nextval(...)` default).
     pub database_default: bool,
     /// The builder expression, e.g. `a.integer().default()`.
-    pub expression: String,
+    pub expression: CompactString,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -431,13 +434,13 @@ fn plan_field(
         (full, required)
     };
     GeneratedField {
-        column: column.name.clone(),
-        key,
+        column: CompactString::from(column.name.as_str()),
+        key: key.into(),
         ty,
         required,
         array,
         database_default,
-        expression,
+        expression: expression.into(),
     }
 }
 

@@ -177,7 +177,7 @@ pub fn completion_context(
             .filter(|t| t.range.end == word.start && t.is_punct("."))
             .and_then(|_| before.iter().rev().nth(1))
             .filter(|t| t.kind == TokenKind::Identifier && t.range.end == dot)
-            .map(|t| t.value.clone());
+            .map(|t| t.value.to_string());
         match qualifier {
             Some(qualifier) => ContextKind::Member { qualifier },
             None => return None,
@@ -310,14 +310,14 @@ fn read_table(tokens: &[&SqlToken], start: usize) -> Option<(TableInScope, usize
         return None;
     }
     let mut end = first.range.end;
-    parts.push(first.value.clone());
+    parts.push(first.value.to_string());
     i += 1;
     while tokens.get(i).is_some_and(|t| t.is_punct("."))
         && let Some(next) = tokens
             .get(i + 1)
             .filter(|t| t.kind == TokenKind::Identifier)
     {
-        parts.push(next.value.clone());
+        parts.push(next.value.to_string());
         end = next.range.end;
         i += 2;
     }
@@ -330,7 +330,7 @@ fn read_table(tokens: &[&SqlToken], start: usize) -> Option<(TableInScope, usize
         i += 1;
     }
     if let Some(t) = tokens.get(i).filter(|t| t.kind == TokenKind::Identifier) {
-        alias = Some(t.value.clone());
+        alias = Some(t.value.to_string());
         i += 1;
     }
     Some((
@@ -369,7 +369,7 @@ fn read_cte(
                 break;
             }
             if t.kind == TokenKind::Identifier {
-                columns.push(t.value.clone());
+                columns.push(t.value.to_string());
             }
         }
     }
@@ -407,7 +407,7 @@ fn read_cte(
     }
     Some((
         Cte {
-            name: name.value.clone(),
+            name: name.value.to_string(),
             columns,
             range: name.range.clone(),
         },

@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 
+use compact_str::CompactString;
 use schemals_catalog::Engine;
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect};
 use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
@@ -37,8 +38,9 @@ pub struct SqlToken {
     /// Byte offsets in the SQL text.
     pub range: Range<usize>,
     /// A word's name as the database sees it (PostgreSQL folds unquoted words to lower case), a
-    /// placeholder's name without the colon, or the token's text.
-    pub value: String,
+    /// placeholder's name without the colon, or the token's text. Held inline up to 24 bytes: the
+    /// tokens of every query are kept with its analysis.
+    pub value: CompactString,
     /// Whether a word was written in quotes.
     pub quoted: bool,
 }
@@ -180,7 +182,7 @@ pub fn tokenize(sql: &str, engine: Engine) -> Vec<SqlToken> {
             out.push(SqlToken {
                 kind: TokenKind::Placeholder,
                 range: p.range.clone(),
-                value: p.name.clone(),
+                value: p.name.as_str().into(),
                 quoted: false,
             });
             continue;
@@ -190,17 +192,25 @@ pub fn tokenize(sql: &str, engine: Engine) -> Vec<SqlToken> {
             Token::Word(word) => {
                 let quoted = word.quote_style.is_some();
                 if !quoted && is_reserved(&word.value) {
-                    (TokenKind::Keyword, word.value.to_ascii_uppercase(), false)
+                    (
+                        TokenKind::Keyword,
+                        word.value.to_ascii_uppercase().into(),
+                        false,
+                    )
                 } else if pg && !quoted {
-                    (TokenKind::Identifier, word.value.to_lowercase(), quoted)
+                    (
+                        TokenKind::Identifier,
+                        word.value.to_lowercase().into(),
+                        quoted,
+                    )
                 } else {
-                    (TokenKind::Identifier, word.value.clone(), quoted)
+                    (TokenKind::Identifier, word.value.as_str().into(), quoted)
                 }
             }
-            Token::Number(..) => (TokenKind::Number, text.to_owned(), false),
+            Token::Number(..) => (TokenKind::Number, text.into(), false),
             Token::Whitespace(Whitespace::SingleLineComment { .. })
             | Token::Whitespace(Whitespace::MultiLineComment(_)) => {
-                (TokenKind::Comment, text.to_owned(), false)
+                (TokenKind::Comment, text.into(), false)
             }
             Token::Whitespace(_) | Token::EOF => continue,
             Token::SingleQuotedString(_)
@@ -221,8 +231,8 @@ pub fn tokenize(sql: &str, engine: Engine) -> Vec<SqlToken> {
             | Token::NationalQuoteDelimitedStringLiteral(_)
             | Token::EscapedStringLiteral(_)
             | Token::UnicodeStringLiteral(_)
-            | Token::HexStringLiteral(_) => (TokenKind::String, text.to_owned(), false),
-            _ => (TokenKind::Punct, text.to_owned(), false),
+            | Token::HexStringLiteral(_) => (TokenKind::String, text.into(), false),
+            _ => (TokenKind::Punct, text.into(), false),
         };
         out.push(SqlToken {
             kind,
@@ -241,7 +251,7 @@ pub fn tokenize(sql: &str, engine: Engine) -> Vec<SqlToken> {
             out.push(SqlToken {
                 kind: TokenKind::Unknown,
                 range: start..sql.len(),
-                value: rest.to_owned(),
+                value: rest.into(),
                 quoted: false,
             });
         }

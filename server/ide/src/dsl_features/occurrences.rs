@@ -412,7 +412,7 @@ impl Collector<'_, '_> {
             if has_field {
                 found.push((
                     token.range.clone(),
-                    Target::Field(*mid, token.value.clone()),
+                    Target::Field(*mid, token.value.to_string()),
                 ));
             }
         }
