@@ -6,6 +6,7 @@
 //! user, no password), so the snapshot can be committed next to the schema. Live introspection lives
 //! behind the `live` feature, so the analyses build and test without sqlx.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 mod index;
@@ -163,16 +164,16 @@ impl Table {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Column {
-    pub name: String,
+    pub name: CompactString,
     /// 1-based position in the table.
     pub ordinal: u32,
     /// The type as the database spells it for people, e.g. `character varying(255)`,
     /// `geometry(Point,4326)`, `enum('a','b')`.
-    pub data_type: String,
+    pub data_type: CompactString,
     /// The type's internal name, the key of Amplify's type mapping: PostgreSQL `udt_name`
     /// (`int4`, `_text`, `timestamptz`, an enum's name; for a domain, its base type's name, while
     /// `data_type` names the domain), MySQL `DATA_TYPE` (`int`, `varchar`, `enum`).
-    pub udt_name: String,
+    pub udt_name: CompactString,
     /// False for `NOT NULL` columns (PostgreSQL: also for a `NOT NULL` domain).
     pub nullable: bool,
     /// The default expression as the database prints it, e.g.

@@ -665,7 +665,7 @@ fn kind_name(table: &Table) -> &'static str {
 }
 
 fn describe_column(column: &Column) -> String {
-    let mut out = column.data_type.clone();
+    let mut out = column.data_type.to_string();
     if !column.nullable {
         out.push_str(" NOT NULL");
     }
@@ -689,10 +689,10 @@ mod tests {
 
     fn column(name: &str, udt: &str, nullable: bool, ordinal: u32) -> Column {
         Column {
-            name: name.to_owned(),
+            name: name.into(),
             ordinal,
-            data_type: udt.to_owned(),
-            udt_name: udt.to_owned(),
+            data_type: udt.into(),
+            udt_name: udt.into(),
             nullable,
             default: None,
             type_schema: None,
@@ -789,10 +789,10 @@ mod tests {
         let notes = &mut catalog.tables[0];
         notes.columns.retain(|c| c.name != "content");
         notes.columns[1].enum_values.push("meh".to_owned());
-        notes.columns[2].udt_name = "int8".to_owned();
+        notes.columns[2].udt_name = "int8".into();
         notes.columns[2].nullable = true;
-        notes.columns[3].udt_name = "timestamp".to_owned();
-        notes.columns[3].data_type = "timestamp without time zone".to_owned();
+        notes.columns[3].udt_name = "timestamp".into();
+        notes.columns[3].data_type = "timestamp without time zone".into();
         notes.columns.push(column("title", "varchar", false, 6));
         notes.primary_key = vec!["id".to_owned(), "n".to_owned()];
         let mut tags = notes.clone();

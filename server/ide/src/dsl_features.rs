@@ -141,7 +141,7 @@ fn model_column<'a>(analysis: &Analysis<'a>, model: &Model, field: &str) -> Opti
 
 /// `column type, NOT NULL, default …` in one line.
 fn column_detail(column: &Column) -> String {
-    let mut detail = column.data_type.clone();
+    let mut detail = column.data_type.to_string();
     detail.push_str(if column.nullable {
         ", nullable"
     } else {

@@ -503,8 +503,8 @@ impl<'a> Ctx<'a> {
                         });
                     ResultColumn {
                         name: name.clone(),
-                        source_name: column.map_or_else(|| name.clone(), |c| c.name.clone()),
-                        type_name: column.map_or_else(String::new, |c| c.data_type.clone()),
+                        source_name: column.map_or_else(|| name.clone(), |c| c.name.to_string()),
+                        type_name: column.map_or_else(String::new, |c| c.data_type.to_string()),
                         class: column.map(|c| column_class(self.engine, c)),
                         nullable: column.map(|c| c.nullable),
                     }

@@ -336,7 +336,7 @@ impl Completer<'_, '_> {
             return Some(
                 t.columns
                     .iter()
-                    .map(|c| (c.name.clone(), Some(column_detail(c))))
+                    .map(|c| (c.name.to_string(), Some(column_detail(c))))
                     .collect(),
             );
         }
@@ -979,7 +979,7 @@ fn table_hover(analysis: &Analysis<'_>, table: &Table) -> String {
     }
     text.push('\n');
     for column in &table.columns {
-        let key = if table.primary_key.contains(&column.name) {
+        let key = if table.primary_key.iter().any(|k| *k == column.name) {
             ", primary key"
         } else {
             ""
@@ -1006,7 +1006,7 @@ fn column_hover(table: &Table, column: &Column) -> String {
     if let Some(default) = &column.default {
         text.push_str(&format!(", default `{default}`"));
     }
-    if table.primary_key.contains(&column.name) {
+    if table.primary_key.iter().any(|k| *k == column.name) {
         text.push_str(", primary key");
     }
     for fk in &table.foreign_keys {

@@ -659,10 +659,10 @@ mod tests {
             name: name.to_owned(),
             kind: TableKind::Table,
             columns: vec![Column {
-                name: "id".to_owned(),
+                name: "id".into(),
                 ordinal: 1,
-                data_type: "integer".to_owned(),
-                udt_name: "int4".to_owned(),
+                data_type: "integer".into(),
+                udt_name: "int4".into(),
                 nullable: false,
                 default: None,
                 type_schema: None,

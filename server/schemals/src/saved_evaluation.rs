@@ -332,7 +332,7 @@ export const schema = configure({
             &catalog
         ));
         let mut renamed = catalog.clone();
-        renamed.tables[0].columns[0].name = "key".to_owned();
+        renamed.tables[0].columns[0].name = "key".into();
         assert!(!store.live_catalog_known(root, target, "postgresql:f1", &renamed));
         // The snapshot format (like its statement descriptions) is not an object of the database.
         let mut described = catalog.clone();

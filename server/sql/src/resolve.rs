@@ -1140,11 +1140,11 @@ impl<'a> Analyzer<'a> {
                 let mut cols = Cols::known(Vec::new());
                 for column in &table.columns {
                     cols.push(
-                        column.name.clone(),
+                        column.name.to_string(),
                         Some(ColumnSource {
                             schema: table.schema.clone(),
                             table: table.name.clone(),
-                            column: column.name.clone(),
+                            column: column.name.to_string(),
                         }),
                     );
                 }

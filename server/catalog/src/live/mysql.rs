@@ -212,13 +212,13 @@ fn build(session: &Session<'_>, rows: Vec<Part>) -> Result<Catalog, IntrospectEr
             Vec::new()
         };
         table.columns.push(Column {
-            name: row.text(1).to_owned(),
+            name: row.text(1).into(),
             ordinal: row
                 .int(2)
                 .and_then(|o| u32::try_from(o).ok())
                 .unwrap_or_default(),
-            data_type,
-            udt_name,
+            data_type: data_type.into(),
+            udt_name: udt_name.into(),
             nullable: row.text(4) == "YES",
             default,
             type_schema: None,

@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
 use futures_util::TryStreamExt as _;
 use serde::Deserialize;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow, PgSslMode};
@@ -231,10 +232,10 @@ struct RawRelation {
 #[derive(Deserialize)]
 struct RawColumn {
     relation: u32,
-    name: String,
+    name: CompactString,
     ordinal: i64,
-    data_type: String,
-    udt_name: String,
+    data_type: CompactString,
+    udt_name: CompactString,
     udt_schema: String,
     nullable: bool,
     default: Option<String>,
@@ -327,7 +328,7 @@ fn assemble(
                     .columns
                     .iter()
                     .find(|c| i64::from(c.ordinal) == attnum)
-                    .map(|c| c.name.clone())
+                    .map(|c| c.name.to_string())
                     .ok_or_else(|| session.unexpected(format_args!("key column {attnum} not read")))
             })
             .collect::<Result<Vec<_>, _>>()

@@ -157,7 +157,10 @@ fn did_you_mean_fixes(analysis: &Analysis<'_>, d: &Diagnostic) -> Vec<CodeAction
             else {
                 return Vec::new();
             };
-            (table.columns.iter().map(|c| c.name.clone()).collect(), None)
+            (
+                table.columns.iter().map(|c| c.name.to_string()).collect(),
+                None,
+            )
         }
         "unknown-ref" => {
             // The names the ref can see: the scope of the schema holding it.
@@ -218,7 +221,7 @@ fn did_you_mean_fixes(analysis: &Analysis<'_>, d: &Diagnostic) -> Vec<CodeAction
                 .tables
                 .iter()
                 .filter(|t| t.name == table)
-                .flat_map(|t| t.columns.iter().map(|c| c.name.clone()))
+                .flat_map(|t| t.columns.iter().map(|c| c.name.to_string()))
                 .collect();
             (names, None)
         }
