@@ -253,9 +253,10 @@ fn a_start_up_reads_the_live_catalog_once_and_then_only_changes() {
     assert_eq!(reads(&read_log()), 2, "{}", read_log());
 }
 
-/// A database that a past session read and found to hold the snapshot's objects is not read again
-/// at start-up while neither changed; a change of either is read, and the watch still sees a
-/// change made after such a start-up.
+/// A database that a past session read, unchanged since (same catalog fingerprint), is not read
+/// again at start-up when the snapshot in use holds what that read found; a change of either is
+/// read, the watch still sees a change made after such a start-up, and the refresh command always
+/// reads.
 #[test]
 fn an_unchanged_database_found_to_hold_the_snapshot_is_not_read_again() {
     let db = Database::create("schemals_lc_known");
@@ -269,42 +270,54 @@ fn an_unchanged_database_found_to_hold_the_snapshot_is_not_read_again() {
         let log = std::fs::read_to_string(&log_file).unwrap_or_default();
         (log.lines().filter(|l| l.contains(needle)).count(), log)
     };
+    let wait_until_logged = |needle: &str, times: usize| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while count(needle).0 < times && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(count(needle).0, times, "{}", count("").1);
+    };
     const READ: &str = "catalog loaded live from";
     const NOT_READ: &str = "not read again";
-    // A session until the catalog is live: (reads, start-ups without a read).
-    let session = |then: &dyn Fn()| {
+    // A session until the catalog is live, then `then`: (reads, start-ups without a read) at
+    // the time the catalog became live.
+    let session = |then: &dyn Fn(&mut Client)| {
         let mut client = start_server_with_cache(&root, &db.url(), Some(&cache));
         open(&mut client, &schema_path);
         let mut log = Vec::new();
         wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
             status_with(m, "live")
         });
-        then();
         let counts = (count(READ).0, count(NOT_READ).0);
+        then(&mut client);
         client.shutdown();
         counts
     };
-    let nothing = || {};
+    let nothing = |_: &mut Client| {};
     assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
     // Unchanged: not read; a change after the start-up is read by the watch.
-    let altered_later = || {
+    let altered_later = |_: &mut Client| {
         db.sql("ALTER TABLE notes ADD COLUMN title text");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while count("catalog reloaded from").0 == 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        assert_eq!(count("catalog reloaded from").0, 1, "{}", count("").1);
+        wait_until_logged("catalog reloaded from", 1);
     };
     assert_eq!(session(&altered_later), (0, 1), "{}", count("").1);
-    // The database changed since: read (and it no longer holds the snapshot's objects).
+    // The database changed since: read; the snapshot does not hold what was read, so read again.
     assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
     assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
-    // A snapshot taken again holds them: read once, then not.
+    // A snapshot taken again holds what the last read found: not read.
     let root_arg = root.to_str().expect("utf-8");
     let introspected = schemals(&["introspect", root_arg, "--database-url", &db.url()]);
     assert!(introspected.status.success(), "{introspected:?}");
-    assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
-    assert_eq!(session(&nothing), (0, 1), "{}", count("").1);
+    // The refresh command reads whatever the fingerprint says.
+    let refreshed = |client: &mut Client| {
+        let answer = client.request(
+            "workspace/executeCommand",
+            json!({"command": "schemals.refreshCatalog", "arguments": []}),
+        );
+        assert!(answer.get("error").is_none(), "{answer}");
+        wait_until_logged(READ, 1);
+    };
+    assert_eq!(session(&refreshed), (0, 1), "{}", count("").1);
     // The snapshot changed (a column renamed in it): read.
     let snapshot_path = root.join("amplify/data/schemals-catalog.json");
     let snapshot = std::fs::read_to_string(&snapshot_path).expect("snapshot");

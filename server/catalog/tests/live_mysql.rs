@@ -355,6 +355,7 @@ async fn fingerprint_changes_exactly_when_the_schema_does() {
         "ALTER TABLE accounts DROP PRIMARY KEY, ADD PRIMARY KEY (code)",
         "CREATE TABLE more_things (id INT)",
         "RENAME TABLE more_things TO most_things",
+        "CREATE INDEX most_things_id ON most_things (id)",
         "CREATE FUNCTION two() RETURNS INT DETERMINISTIC RETURN 2",
         "DROP VIEW happy_customers",
     ] {

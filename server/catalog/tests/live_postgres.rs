@@ -610,6 +610,8 @@ async fn fingerprint_changes_exactly_when_the_schema_does() {
         "CREATE TABLE inventory.more (id int)",
         "ALTER TABLE inventory.more RENAME TO most",
         "CREATE FUNCTION inventory.two() RETURNS int LANGUAGE sql AS 'SELECT 2'",
+        "CREATE FUNCTION inventory.add(a int, b int DEFAULT 1) RETURNS int LANGUAGE sql AS 'SELECT a + b'",
+        "CREATE OR REPLACE FUNCTION inventory.add(a int, b int DEFAULT 2) RETURNS int LANGUAGE sql AS 'SELECT a + b'",
         "DROP VIEW happy_customers",
     ] {
         db.execute(change).await;

@@ -7,9 +7,10 @@
 //! exactly what evaluating the file would. Anything else, a damaged file included, is ignored and
 //! the file is evaluated as usual. The files live in the user's cache folder, never in the project.
 //!
-//! The store also remembers which database, at which catalog fingerprint, was read and found to
-//! hold the objects of the project's snapshot: while both stay so, a later start-up need not read
-//! that catalog again (see [`EvaluationStore::live_catalog_known`]).
+//! The store also remembers, for each project and database, the catalog fingerprint at the last
+//! read and a digest of the objects it found: while the database keeps that fingerprint and the
+//! project's snapshot holds those objects, a later start-up need not read the catalog again (see
+//! [`EvaluationStore::live_catalog_known`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher as _};
@@ -111,32 +112,41 @@ impl EvaluationStore {
             .join(format!("live-{:016x}.txt", stable_hash(&key)))
     }
 
-    /// What [`EvaluationStore::record_live_catalog`] writes for `catalog` at `fingerprint`.
-    fn live_record(&self, fingerprint: &str, catalog: &Catalog) -> String {
+    /// The digest of the database objects of `catalog` (not its statement descriptions), stable
+    /// within a build.
+    pub fn catalog_digest(catalog: &Catalog) -> u64 {
         let mut hasher = DefaultHasher::new();
         catalog.hash_objects(&mut hasher);
-        format!("{}{fingerprint}\n{:016x}\n", self.identity, hasher.finish())
+        hasher.finish()
+    }
+
+    /// What [`EvaluationStore::record_live_catalog`] writes.
+    fn live_record(&self, fingerprint: &str, digest: u64) -> String {
+        format!("{}{fingerprint}\n{digest:016x}\n", self.identity)
     }
 
     /// Remembers that the database of `root` at `target` (redacted: never a password), at catalog
-    /// `fingerprint`, held the objects of `catalog`, the snapshot in use.
+    /// `fingerprint`, was read and held objects of `digest` ([`EvaluationStore::catalog_digest`]).
     pub fn record_live_catalog(
         &self,
         root: &Path,
         target: &str,
         fingerprint: &str,
-        catalog: &Catalog,
+        digest: u64,
     ) -> std::io::Result<()> {
+        // A temporary file of its own: two loads of one process may record at once.
+        static RECORDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let number = RECORDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         std::fs::create_dir_all(&self.dir)?;
         let file = self.live_file_of(root, target);
-        let temporary = file.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&temporary, self.live_record(fingerprint, catalog))?;
+        let temporary = file.with_extension(format!("tmp{}-{number}", std::process::id()));
+        std::fs::write(&temporary, self.live_record(fingerprint, digest))?;
         std::fs::rename(&temporary, &file)
     }
 
     /// Whether this build recorded that the database of `root` at `target`, at the catalog
-    /// `fingerprint` it has now, held the objects of `catalog`: reading it would give `catalog`
-    /// again (the fingerprint changes with every object the catalog is read from).
+    /// `fingerprint` it has now, held the objects of `catalog`: reading it would give `catalog`'s
+    /// objects again (the fingerprint changes with the objects the catalog is read from).
     pub fn live_catalog_known(
         &self,
         root: &Path,
@@ -144,8 +154,9 @@ impl EvaluationStore {
         fingerprint: &str,
         catalog: &Catalog,
     ) -> bool {
-        std::fs::read_to_string(self.live_file_of(root, target))
-            .is_ok_and(|recorded| recorded == self.live_record(fingerprint, catalog))
+        std::fs::read_to_string(self.live_file_of(root, target)).is_ok_and(|recorded| {
+            recorded == self.live_record(fingerprint, Self::catalog_digest(catalog))
+        })
     }
 
     /// The header of the store file of a file with `text`: this build's identity, the text's
@@ -320,7 +331,12 @@ export const schema = configure({
         .expect("catalog");
         assert!(!store.live_catalog_known(root, target, "postgresql:f1", &catalog));
         store
-            .record_live_catalog(root, target, "postgresql:f1", &catalog)
+            .record_live_catalog(
+                root,
+                target,
+                "postgresql:f1",
+                EvaluationStore::catalog_digest(&catalog),
+            )
             .expect("recorded");
         assert!(store.live_catalog_known(root, target, "postgresql:f1", &catalog));
         assert!(!store.live_catalog_known(root, target, "postgresql:f2", &catalog));

@@ -1415,8 +1415,8 @@ impl<'s> Evaluator<'s> {
                 if name == "authorization" {
                     let rules = self.auth_rules(property, args.first(), AuthLevel::Field);
                     let fields = &mut self.model.models[model.0].fields;
-                    if let Some(field) = Arc::make_mut(fields).get_mut(index) {
-                        field.auth = Some(rules);
+                    if index < fields.len() {
+                        Arc::make_mut(fields)[index].auth = Some(rules);
                     }
                 }
                 Value::FieldOf(model, index)
@@ -1902,10 +1902,12 @@ impl<'s> Evaluator<'s> {
                 Some(Value::Object(entries, complete)) => {
                     let fields = self.fields(entries);
                     let model = &mut self.model.models[id.0];
-                    let model_fields = Arc::make_mut(&mut model.fields);
-                    for field in fields {
-                        model_fields.retain(|f| f.name.text != field.name.text);
-                        model_fields.push(field);
+                    if !fields.is_empty() {
+                        let model_fields = Arc::make_mut(&mut model.fields);
+                        for field in fields {
+                            model_fields.retain(|f| f.name.text != field.name.text);
+                            model_fields.push(field);
+                        }
                     }
                     model.fields_complete &= complete;
                 }

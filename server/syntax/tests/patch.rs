@@ -240,6 +240,7 @@ fn edits_the_patch_leaves_to_a_whole_evaluation() {
 fn a_patched_edit_copies_only_the_fields_it_moves() {
     const SAME_FILE: &str = r#"import { a } from "@aws-amplify/backend";
 export const schema = a.schema({
+  Note: a.model({ body: a.string() }),
   q: a.query().returns(a.string()).handler(a.handler.inlineSql("SELECT 1")),
   Post: a.model({ title: a.string() }),
 });
@@ -273,5 +274,5 @@ export const schema = a.schema({
     let same_file = [("amplify/data/resource.ts", SAME_FILE)];
     let at = SAME_FILE.find("SELECT 1").expect("sql") + "SELECT 1".len();
     assert!(edit(&same_file, 0, at, 0, "0"));
-    assert_eq!(patched(&same_file, at), vec![false]);
+    assert_eq!(patched(&same_file, at), vec![true, false]);
 }

@@ -1,7 +1,8 @@
 -- A cheap digest of the catalog of the database of the URL: for each information_schema view that
 -- the catalog reads, the row count, the sum of CRC32 and the XOR of an MD5 prefix of every row,
--- hashed together with the server version. It changes whenever a table, column, key or routine of
--- the database changes. @SECONDS@ and @MILLIS@: see mysql_catalog.sql.
+-- hashed together with the server version. It changes whenever a table, column, key, index (every
+-- index: the tables with one come first in the generator's order) or routine of the database
+-- changes. @SECONDS@ and @MILLIS@: see mysql_catalog.sql.
 /*M!100108 SET STATEMENT max_statement_time=@SECONDS@ FOR */
 SELECT /*+ MAX_EXECUTION_TIME(@MILLIS@) */ 'fingerprint' AS part, MD5(CONCAT_WS('/',
     VERSION(),
@@ -15,8 +16,7 @@ SELECT /*+ MAX_EXECUTION_TIME(@MILLIS@) */ 'fingerprint' AS part, MD5(CONCAT_WS(
            FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()) c),
     (SELECT CONCAT_WS(' ', COUNT(*), SUM(CRC32(r)), BIT_XOR(CAST(CONV(LEFT(MD5(r), 16), 16, 10) AS UNSIGNED)))
      FROM (SELECT CONCAT_WS('|', TABLE_NAME, INDEX_NAME, COLUMN_NAME, SEQ_IN_INDEX) AS r
-           FROM information_schema.STATISTICS
-           WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'PRIMARY') s),
+           FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()) s),
     (SELECT CONCAT_WS(' ', COUNT(*), SUM(CRC32(r)), BIT_XOR(CAST(CONV(LEFT(MD5(r), 16), 16, 10) AS UNSIGNED)))
      FROM (SELECT CONCAT_WS('|', TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, ORDINAL_POSITION,
                             REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME) AS r

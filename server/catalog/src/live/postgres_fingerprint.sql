@@ -46,7 +46,8 @@ FROM (
     SELECT format('i %s %s', i.inhrelid, i.inhparent)
     FROM pg_catalog.pg_inherits i
     UNION ALL
-    SELECT format('f %s %s %s %s', p.oid, p.pronamespace, p.proname, p.prokind)
+    SELECT format('f %s %s %s %s %s %s', p.oid, p.pronamespace, p.proname, p.prokind,
+                  p.proargnames, p.proargdefaults)
     FROM pg_catalog.pg_proc p
     WHERE p.pronamespace <> 'pg_catalog'::regnamespace
 ) parts(item);

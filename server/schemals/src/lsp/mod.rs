@@ -529,9 +529,20 @@ async fn load_catalog_and_publish(
         generation.clone(),
         client.clone(),
         root.clone(),
+        LiveRead::IfChanged,
     )
     .await;
     publish_project(state, generation, client, root).await;
+}
+
+/// Whether a database found unchanged since a past session's read may go unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LiveRead {
+    /// At start-up and when the settings change.
+    IfChanged,
+    /// The refresh command: whatever the fingerprint says (it does not see everything, e.g. a
+    /// table's storage parameters).
+    Always,
 }
 
 async fn load_catalog(
@@ -539,6 +550,7 @@ async fn load_catalog(
     generation: Arc<AtomicU64>,
     client: Client,
     root: PathBuf,
+    live_read: LiveRead,
 ) {
     // The snapshot where the files suggest it is read before the first build, so the first
     // diagnostics already have the catalog; the build then confirms the place (see below).
@@ -657,34 +669,51 @@ async fn load_catalog(
     // Taken before the read, so the watcher reads the catalog again only if it changed since (it
     // read it a second time on its first poll, doubling a start-up's introspection).
     let fingerprint = live::fingerprint(&url, &refresh::poll_options()).await.ok();
-    let (store, snapshot_in_use) = {
-        let guard = lock(&state);
-        let snapshot_in_use = matches!(guard.catalog_state, CatalogState::Cached { .. })
-            .then(|| guard.catalog.clone())
-            .flatten();
-        (guard.evaluations.clone(), snapshot_in_use)
-    };
-    // A database a past session read and found to hold the snapshot's objects, unchanged since
-    // (same fingerprint), is not read again: its catalog is the snapshot's.
-    let known = match (&store, &fingerprint, &snapshot_in_use) {
-        (Some(store), Some(fingerprint), Some(snapshot)) => {
-            store.live_catalog_known(&root, &target, fingerprint, &snapshot.catalog)
-        }
-        _ => false,
-    };
+    let store = lock(&state).evaluations.clone();
+    // A database a past session read at the fingerprint it has now, and found to hold the objects
+    // of the snapshot in use, is not read again: its catalog is the snapshot's.
+    let known = live_read == LiveRead::IfChanged
+        && store
+            .as_ref()
+            .zip(fingerprint.as_ref())
+            .is_some_and(|(store, fingerprint)| {
+                let snapshot_in_use = {
+                    let guard = lock(&state);
+                    matches!(guard.catalog_state, CatalogState::Cached { .. })
+                        .then(|| guard.catalog.clone())
+                        .flatten()
+                };
+                snapshot_in_use.is_some_and(|snapshot| {
+                    store.live_catalog_known(&root, &target, fingerprint, &snapshot.catalog) && {
+                        // Unless another load replaced it meanwhile.
+                        let mut guard = lock(&state);
+                        let still_in_use =
+                            matches!(guard.catalog_state, CatalogState::Cached { .. })
+                                && guard
+                                    .catalog
+                                    .as_ref()
+                                    .is_some_and(|c| Arc::ptr_eq(c, &snapshot));
+                        if still_in_use {
+                            guard.catalog_state = CatalogState::Live {
+                                target: target.clone(),
+                            };
+                            guard.last_database_problem = None;
+                        }
+                        still_in_use
+                    }
+                })
+            });
     let read = if known {
-        let mut guard = lock(&state);
-        guard.catalog_state = CatalogState::Live {
-            target: target.clone(),
-        };
-        guard.last_database_problem = None;
-        drop(guard);
         tracing::info!(
             "catalog of {target} unchanged since it was found to hold the snapshot's objects: not read again ({source})"
         );
-        Ok(false)
+        Ok(None)
     } else {
         live::introspect(&url, &options).await.map(|catalog| {
+            // What was read, for the record below (the state may hold another catalog by then).
+            let digest = store
+                .is_some()
+                .then(|| EvaluationStore::catalog_digest(&catalog));
             let mut guard = lock(&state);
             let changed = install_live(&mut guard, catalog);
             guard.catalog_state = CatalogState::Live {
@@ -696,16 +725,13 @@ async fn load_catalog(
                 generation.fetch_add(1, Ordering::SeqCst);
             }
             tracing::info!("catalog loaded live from {target} ({source})");
-            !changed
+            digest
         })
     };
-    // `read` holds whether the database was read and found to hold the snapshot's objects.
     match read {
-        Ok(holds_snapshot) => {
-            if let (true, Some(store), Some(before), Some(snapshot)) =
-                (holds_snapshot, &store, &fingerprint, &snapshot_in_use)
-            {
-                record_live_catalog(store, &root, &url, before, &snapshot.catalog).await;
+        Ok(digest) => {
+            if let (Some(store), Some(before), Some(digest)) = (&store, &fingerprint, digest) {
+                record_live_catalog(store, &root, &url, before, digest).await;
             }
         }
         Err(e) => {
@@ -739,21 +765,21 @@ async fn load_catalog(
     .await;
 }
 
-/// Records in `store` that the database at `url` holds the objects of `snapshot`, if its
-/// fingerprint is still `before`, the one taken before the read (a change during the read would
-/// make the record wrong).
+/// Records in `store` that the database at `url` holds the objects of `digest` (see
+/// [`EvaluationStore::catalog_digest`]) at fingerprint `before`, the one taken before the read,
+/// if it still has it (a change during the read would make the record wrong).
 async fn record_live_catalog(
     store: &EvaluationStore,
     root: &Path,
     url: &str,
     before: &str,
-    snapshot: &schemals_ide::Catalog,
+    digest: u64,
 ) {
     let after = live::fingerprint(url, &refresh::poll_options()).await;
     if after.ok().as_deref() != Some(before) {
         return;
     }
-    if let Err(e) = store.record_live_catalog(root, &live::redact(url), before, snapshot) {
+    if let Err(e) = store.record_live_catalog(root, &live::redact(url), before, digest) {
         tracing::warn!("schemals: could not record the live catalog in the cache folder: {e}");
     }
 }
@@ -1430,6 +1456,7 @@ impl LanguageServer for Backend {
                     self.generation.clone(),
                     self.client.clone(),
                     root.clone(),
+                    LiveRead::Always,
                 )
                 .await;
                 self.set_catalog();

@@ -351,8 +351,8 @@ impl<'s> Evaluator<'s> {
                         target: UseTarget::Field(id, name.clone()),
                     });
                     let fields = &mut self.model.models[id.0].fields;
-                    if let Some(field) = Arc::make_mut(fields).get_mut(index) {
-                        field.auth = Some(rules);
+                    if index < fields.len() {
+                        Arc::make_mut(fields)[index].auth = Some(rules);
                     }
                 }
                 (None, _) => self.model.models[id.0].auth = Some(rules),
