@@ -289,10 +289,10 @@ fn field_drift<'e>(
         (FieldType::Scalar(scalar), GeneratedType::Scalar(method)) => {
             Scalar::from_factory(method) != Some(*scalar)
         }
-        (_, GeneratedType::Enum { values, .. }) => match &written_enum_values {
+        (_, GeneratedType::Enum(generated)) => match &written_enum_values {
             Some(Some(written)) => {
                 let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
-                let actual: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+                let actual: BTreeSet<&str> = generated.values.iter().map(String::as_str).collect();
                 if written != actual {
                     push(
                         &field.span,

@@ -213,8 +213,9 @@ pub struct GeneratedField {
 pub enum GeneratedType {
     /// The `a.<method>()` factory: `string`, `integer`, `datetime`, ...
     Scalar(&'static str),
-    /// `a.ref("<name>")` to a generated enum.
-    Enum { name: String, values: Vec<String> },
+    /// `a.ref("<name>")` to a generated enum (boxed: most fields are scalars, and drift keeps
+    /// every column's plan).
+    Enum(Box<GeneratedEnum>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -266,14 +267,11 @@ pub fn generate(
     for required in [false, true] {
         for (_, fields) in &all {
             for field in fields {
-                if let GeneratedType::Enum { name, values } = &field.ty
+                if let GeneratedType::Enum(generated) = &field.ty
                     && field.required == required
-                    && seen_enums.insert(name.clone())
+                    && seen_enums.insert(generated.name.clone())
                 {
-                    enums.push(GeneratedEnum {
-                        name: name.clone(),
-                        values: values.clone(),
-                    });
+                    enums.push((**generated).clone());
                 }
             }
         }
@@ -407,7 +405,7 @@ fn plan_field(
             let name = pascal_case(&[&sanitize_identifier(&raw, false)]);
             (
                 format!("a.ref({})", string_literal(&name)),
-                GeneratedType::Enum { name, values },
+                GeneratedType::Enum(Box::new(GeneratedEnum { name, values })),
             )
         }
         None => {

@@ -256,6 +256,8 @@ pub fn tokenize(sql: &str, engine: Engine) -> Vec<SqlToken> {
             });
         }
     }
+    // Kept with the query's analysis for the session: without the growth's spare capacity.
+    out.shrink_to_fit();
     out
 }
 
