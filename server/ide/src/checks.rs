@@ -221,7 +221,7 @@ impl<'a> Checker<'a> {
         }
         // Authorization rules: on the model and on its fields.
         let mut rule_sets: Vec<&'a AuthRules> = model.auth.iter().collect();
-        rule_sets.extend(model.fields.iter().filter_map(|f| f.auth.as_ref()));
+        rule_sets.extend(model.fields.iter().filter_map(|f| f.auth.as_deref()));
         let mut implied: Vec<(&str, bool)> = Vec::new();
         for rules in rule_sets {
             for rule in &rules.rules {

@@ -326,7 +326,9 @@ enum Value<'t> {
         #[serde(deserialize_with = "crate::nesting::nested")] Vec<(Name, Value<'t>)>,
         bool,
     ),
-    DbConfig(Database),
+    // The large payloads are boxed: a `Value` is kept by the thousand (a renameModels callback's
+    // pairs, entry values), and its size is its largest variant's.
+    DbConfig(Box<Database>),
     Secretref(Name),
     Schema(SchemaId),
     Combined,
@@ -339,9 +341,9 @@ enum Value<'t> {
     Enum(EnumDef),
     Operation(Box<Operation>),
     Ai,
-    Handler(Handler),
+    Handler(Box<Handler>),
     Allow(AuthLevel),
-    Rule(AuthRule),
+    Rule(Box<AuthRule>),
     /// The `models` parameter of `setAuthorization`/`setRelationships`.
     Models(SchemaId),
     ModelOf(ModelId),
@@ -1175,7 +1177,7 @@ impl<'s> Evaluator<'s> {
         match callee {
             Value::Configure => {
                 let config = args.first().map(|a| self.expr(*a));
-                Value::DbConfig(self.database(config))
+                Value::DbConfig(Box::new(self.database(config)))
             }
             Value::Secret => match args.first().map(|a| self.expr(*a)) {
                 Some(Value::Str { text, span }) => Value::Secretref(Name {
@@ -1185,7 +1187,9 @@ impl<'s> Evaluator<'s> {
                 _ => Value::Unknown,
             },
             // `configure({...})({...})`, seen in hand-edited generated files.
-            Value::DbConfig(database) => self.new_schema(function, database, args.first().copied()),
+            Value::DbConfig(database) => {
+                self.new_schema(function, *database, args.first().copied())
+            }
             Value::Closure { file, node } => {
                 let values: Vec<Value<'s>> = args.iter().map(|a| self.expr(*a)).collect();
                 self.invoke(file, node, values)
@@ -1406,7 +1410,7 @@ impl<'s> Evaluator<'s> {
             Value::A => self.a_method(property, name, args),
             Value::AHandler => self.handler(property, name, args),
             Value::DbConfig(database) if name == "schema" => {
-                self.new_schema(property, database, args.first().copied())
+                self.new_schema(property, *database, args.first().copied())
             }
             Value::Schema(id) => self.schema_method(id, property, name, args),
             Value::Model(id) | Value::ModelOf(id) => self.model_method(id, property, name, args),
@@ -1416,20 +1420,23 @@ impl<'s> Evaluator<'s> {
                     let rules = self.auth_rules(property, args.first(), AuthLevel::Field);
                     let fields = &mut self.model.models[model.0].fields;
                     if index < fields.len() {
-                        Arc::make_mut(fields)[index].auth = Some(rules);
+                        Arc::make_mut(fields)[index].auth = Some(Box::new(rules));
                     }
                 }
                 Value::FieldOf(model, index)
             }
             Value::Operation(op) => self.operation_method(*op, property, name, args),
-            Value::Handler(Handler::Function { span, .. }) if name == "async" => {
-                Value::Handler(Handler::Function {
-                    span,
-                    is_async: true,
-                })
+            Value::Handler(handler)
+                if name == "async" && matches!(*handler, Handler::Function { .. }) =>
+            {
+                let mut handler = handler;
+                if let Handler::Function { is_async, .. } = &mut *handler {
+                    *is_async = true;
+                }
+                Value::Handler(handler)
             }
             Value::Allow(level) => self.allow(level, property, name, args),
-            Value::Rule(rule) => self.rule_method(rule, property, name, args),
+            Value::Rule(rule) => self.rule_method(*rule, property, name, args),
             _ => {
                 for arg in args {
                     let value = self.expr(*arg);
@@ -1701,7 +1708,7 @@ impl<'s> Evaluator<'s> {
             "custom" => Handler::Custom { span },
             _ => Handler::Unknown { span },
         };
-        Value::Handler(handler)
+        Value::Handler(Box::new(handler))
     }
 
     fn schema_method(
@@ -1960,7 +1967,7 @@ impl<'s> Evaluator<'s> {
             }
             "authorization" => {
                 let level = AuthLevel::Field;
-                field.auth = Some(self.auth_rules(property, args.first(), level));
+                field.auth = Some(Box::new(self.auth_rules(property, args.first(), level)));
                 "authorization"
             }
             _ => {
@@ -2050,13 +2057,13 @@ impl<'s> Evaluator<'s> {
     /// `.handler(h)` or `.handler([h1, h2])` of a custom operation.
     fn handlers(&mut self, op: &mut Operation, property: Node<'s>, args: &[Node<'s>]) {
         match args.first().map(|a| self.expr(*a)) {
-            Some(Value::Handler(h)) => op.handlers = Some(vec![h]),
+            Some(Value::Handler(h)) => op.handlers = Some(vec![*h]),
             Some(Value::Array(items, complete)) => {
                 let mut all = complete;
                 let handlers = items
                     .into_iter()
                     .filter_map(|v| match v {
-                        Value::Handler(h) => Some(h),
+                        Value::Handler(h) => Some(*h),
                         _ => {
                             all = false;
                             None
@@ -2089,13 +2096,13 @@ impl<'s> Evaluator<'s> {
             None => Value::Unknown,
         };
         let (rules, complete) = match result {
-            Value::Rule(rule) => (vec![rule], true),
+            Value::Rule(rule) => (vec![*rule], true),
             Value::Array(items, complete) => {
                 let mut all = complete;
                 let rules = items
                     .into_iter()
                     .filter_map(|v| match v {
-                        Value::Rule(rule) => Some(rule),
+                        Value::Rule(rule) => Some(*rule),
                         _ => {
                             all = false;
                             None
@@ -2180,14 +2187,14 @@ impl<'s> Evaluator<'s> {
                 );
             }
         }
-        Value::Rule(AuthRule {
+        Value::Rule(Box::new(AuthRule {
             builder,
             provider,
             field,
             operations: None,
             to_span: None,
             complete,
-        })
+        }))
     }
 
     fn rule_method(
@@ -2215,7 +2222,7 @@ impl<'s> Evaluator<'s> {
                 }
             }
         }
-        Value::Rule(rule)
+        Value::Rule(Box::new(rule))
     }
 
     // ----- helpers -----

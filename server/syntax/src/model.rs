@@ -354,7 +354,8 @@ pub struct Field {
     /// The list itself is required (`.array().required()`).
     pub list_required: bool,
     pub default: Option<FieldDefault>,
-    pub auth: Option<AuthRules>,
+    /// Boxed: most fields have none, and a model's fields are kept by the thousand.
+    pub auth: Option<Box<AuthRules>>,
     /// Where the field's builder expression is.
     pub span: Span,
 }

@@ -602,27 +602,27 @@ impl<'a> Cx<'a, '_> {
         let property = call
             .child_by_field_id(field::function())?
             .child_by_field_id(field::property())?;
-        let here = |auth: &Option<AuthRules>| {
-            auth.as_ref().is_some_and(|a| {
+        let here = |auth: Option<&AuthRules>| {
+            auth.is_some_and(|a| {
                 Some(a.span.file) == self.file_id && a.span.range == property.byte_range()
             })
         };
         let model = self.analysis.model;
-        if model.schemas.iter().any(|s| here(&s.auth)) {
+        if model.schemas.iter().any(|s| here(s.auth.as_ref())) {
             return Some(AuthLevel::Schema);
         }
         for m in &model.models {
-            if here(&m.auth) {
+            if here(m.auth.as_ref()) {
                 return Some(AuthLevel::Model);
             }
-            if m.fields.iter().any(|f| here(&f.auth)) {
+            if m.fields.iter().any(|f| here(f.auth.as_deref())) {
                 return Some(AuthLevel::Field);
             }
         }
         for schema in &model.schemas {
             for entry in &schema.entries {
                 if let TypeDef::Operation(op) = &entry.def
-                    && here(&op.auth)
+                    && here(op.auth.as_ref())
                 {
                     return Some(if op.kind == OperationKind::Conversation {
                         AuthLevel::Conversation

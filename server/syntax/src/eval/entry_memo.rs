@@ -352,7 +352,7 @@ impl<'s> Evaluator<'s> {
                     });
                     let fields = &mut self.model.models[id.0].fields;
                     if index < fields.len() {
-                        Arc::make_mut(fields)[index].auth = Some(rules);
+                        Arc::make_mut(fields)[index].auth = Some(Box::new(rules));
                     }
                 }
                 (None, _) => self.model.models[id.0].auth = Some(rules),
@@ -417,7 +417,10 @@ impl<'s> Evaluator<'s> {
                         return None;
                     }
                     let field = model.fields.iter().find(|f| f.name.text == *name)?;
-                    (Some((name.clone(), relative(range)?)), field.auth.as_ref())
+                    (
+                        Some((name.clone(), relative(range)?)),
+                        field.auth.as_deref(),
+                    )
                 }
                 None => (None, model.auth.as_ref()),
             };
