@@ -104,6 +104,7 @@ def render(results):
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for label in labels:
         s = load(results, f"lsp-schemals-{label}-live.json") or {}
+        sf = load(results, f"lsp-schemals-{label}-live-first.json") or s
         d = load(results, f"lsp-schemals-{label}-down.json") or {}
         sw = load(results, f"lsp-schemals-{label}-live-warm.json") or {}
         dw = load(results, f"lsp-schemals-{label}-down-warm.json") or {}
@@ -115,15 +116,16 @@ def render(results):
             m, p95, p99 = lat(e)
             return f"{ms(m, 2)} / {ms(p95, 2)} / {ms(p99, 2)}; CPU {ms(cpu_of(e), 2)}"
         out.append("| " + " | ".join([
-            label, f"{ms(s.get('first_diagnostics_ms'))} / {ms(d.get('first_diagnostics_ms'))}; "
+            label, f"{ms(sf.get('first_diagnostics_ms'))} / {ms(d.get('first_diagnostics_ms'))}; "
             f"{ms(sw.get('first_diagnostics_ms'))} / {ms(dw.get('first_diagnostics_ms'))}",
             ms(s.get("settled_diagnostics_ms")), cell(c.get("sql_from_table")), cell(c.get("sql_select_column")),
             cell(c.get("dsl_models")), cell(c.get("sql_from_table_typing")), cell(h.get("sql_table")),
             cell(h.get("dsl_model")), cell((s.get("code_action") or {}).get("sql_column")),
             rss_cell(s, d, sw, dw)]) + " |")
     out += ["", "First session: no evaluation of `schema.sql.ts` saved yet; later session: the one the first "
-            "saved (see editors/README.md). Peak RSS: the whole first session (which also opens and edits "
-            "`schema.sql.ts`) / a later session's start-up.", "",
+            "saved (see editors/README.md). First diagnostics: the median of 5 start-ups (one start-up "
+            "varies by half on this machine). Peak RSS: the whole first session (which also opens and edits "
+            "`schema.sql.ts`) / the largest of a later session's start-ups.", "",
             "Keystroke to diagnostics: an incremental `didChange` (one character typed, then removed) to "
             "the next `publishDiagnostics` of the edited file, each edit after the previous publish.", "",
             "| workload | edit inside a model (`schema.sql.ts`) median / p95 (ms) | CPU per edit (ms) "
@@ -182,6 +184,7 @@ def render(results):
 
     # ---- budgets
     s = load(results, "lsp-schemals-postgresql-1000-live.json")
+    sf = load(results, "lsp-schemals-postgresql-1000-live-first.json") or s or {}
     d = load(results, "lsp-schemals-postgresql-1000-down.json")
     sw = load(results, "lsp-schemals-postgresql-1000-live-warm.json") or {}
     dw = load(results, "lsp-schemals-postgresql-1000-down-warm.json") or {}
@@ -194,7 +197,7 @@ def render(results):
         p95 = max(v for v in (lat(c.get("sql_from_table"))[1], lat(c.get("sql_select_column"))[1],
                               lat(c.get("dsl_models"))[1]) if v is not None)
         k95 = max((lat(k.get(x))[1] or 0) for x in ("model_edit", "sql_edit"))
-        first = max(s.get("first_diagnostics_ms") or 1e9, (d or {}).get("first_diagnostics_ms") or 1e9)
+        first = max(sf.get("first_diagnostics_ms") or 1e9, (d or {}).get("first_diagnostics_ms") or 1e9)
         later = max(sw.get("first_diagnostics_ms") or 1e9, dw.get("first_diagnostics_ms") or 1e9)
         rss = max(s.get("peak_rss_mib") or 0, (d or {}).get("peak_rss_mib") or 0)
         rss_later = max(sw.get("peak_rss_mib") or 0, dw.get("peak_rss_mib") or 0)
@@ -204,8 +207,9 @@ def render(results):
              bool(a and b and b / a >= 10)),
             ("completion: p95 ≤ 5 ms (SQL and DSL, no edit in between)", f"{p95:.2f} ms", p95 <= 5),
             ("keystroke-to-diagnostics ≤ 20 ms (p95, model and SQL edit)", f"{k95:.1f} ms", k95 <= 20),
-            ("first diagnostics ≤ 150 ms, db up and down: first session", f"{first:.1f} ms", first <= 150),
-            ("first diagnostics ≤ 150 ms, db up and down: later session (evaluation saved)",
+            ("first diagnostics ≤ 150 ms, db up and down: first session (median of 5 start-ups)",
+             f"{first:.1f} ms", first <= 150),
+            ("first diagnostics ≤ 150 ms, db up and down: later session (median of 5 start-ups)",
              f"{later:.1f} ms", later <= 150),
             ("introspection of 1,000 tables ≤ 1 s", f"{iw:.3f} s (whole process)" if iw else "–",
              bool(iw and iw <= 1)),

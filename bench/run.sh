@@ -116,13 +116,19 @@ for size in $sizes; do
     python3 bench/bench_schemals.py --server "$bin" --project "$project" --label "schemals-$label-live" \
       --env "SQL_CONNECTION_STRING=$url" --env "SCHEMALS_CACHE_DIR=$cache" -n "$n" \
       --out "$results/lsp-schemals-$label-live.json" || echo "schemals run failed ($label live)"
+    # Start-ups alone, 5 each (one varies by half on a shared machine): first sessions with the
+    # database up (each with an empty cache folder of its own) and unreachable, later sessions.
+    python3 bench/bench_schemals.py --server "$bin" --project "$project" --label "schemals-$label-live-first" \
+      --env "SQL_CONNECTION_STRING=$url" --env "SCHEMALS_CACHE_DIR=$work/cache-first-$label" --fresh-cache \
+      --startup-only --repeat 5 \
+      --out "$results/lsp-schemals-$label-live-first.json" || echo "schemals run failed ($label live first)"
     python3 bench/bench_schemals.py --server "$bin" --project "$project" --label "schemals-$label-down" \
-      --env "SQL_CONNECTION_STRING=$down" --env "SCHEMALS_CACHE_DIR=" --startup-only \
+      --env "SQL_CONNECTION_STRING=$down" --env "SCHEMALS_CACHE_DIR=" --startup-only --repeat 5 \
       --out "$results/lsp-schemals-$label-down.json" || echo "schemals run failed ($label down)"
     for state in live down; do
       target=$([ "$state" = live ] && echo "$url" || echo "$down")
       python3 bench/bench_schemals.py --server "$bin" --project "$project" --label "schemals-$label-$state-warm" \
-        --env "SQL_CONNECTION_STRING=$target" --env "SCHEMALS_CACHE_DIR=$cache" --startup-only \
+        --env "SQL_CONNECTION_STRING=$target" --env "SCHEMALS_CACHE_DIR=$cache" --startup-only --repeat 5 \
         --out "$results/lsp-schemals-$label-$state-warm.json" || echo "schemals run failed ($label $state warm)"
     done
 
