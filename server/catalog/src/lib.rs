@@ -241,10 +241,22 @@ pub struct Function {
 }
 
 impl Catalog {
-    /// Whether `other` describes the same database objects: everything but the snapshot format
-    /// and the statement descriptions, which only `schemals introspect` makes. A live read that
-    /// finds what the snapshot says changes no analysis.
-    pub fn same_objects_as(&self, other: &Catalog) -> bool {
+    /// The database objects a catalog describes: everything but the snapshot format and the
+    /// statement descriptions, which only `schemals introspect` makes.
+    #[allow(clippy::type_complexity)]
+    fn objects(
+        &self,
+    ) -> (
+        &Engine,
+        &str,
+        &[String],
+        &Option<String>,
+        &[Table],
+        &[EnumType],
+        &[Function],
+        &[String],
+    ) {
+        // Exhaustive: a field added to the catalog must say whether it is an object.
         let Catalog {
             format: _,
             engine,
@@ -257,40 +269,28 @@ impl Catalog {
             generator_table_order,
             statements: _,
         } = self;
-        *engine == other.engine
-            && *database == other.database
-            && *search_path == other.search_path
-            && *server_version == other.server_version
-            && *tables == other.tables
-            && *enums == other.enums
-            && *functions == other.functions
-            && *generator_table_order == other.generator_table_order
+        (
+            engine,
+            database,
+            search_path,
+            server_version,
+            tables,
+            enums,
+            functions,
+            generator_table_order,
+        )
+    }
+
+    /// Whether `other` describes the same database objects ([`Catalog::objects`]). A live read
+    /// that finds what the snapshot says changes no analysis.
+    pub fn same_objects_as(&self, other: &Catalog) -> bool {
+        self.objects() == other.objects()
     }
 
     /// Feeds `state` what [`Catalog::same_objects_as`] compares: two catalogs it finds the same
     /// hash the same.
     pub fn hash_objects(&self, state: &mut impl std::hash::Hasher) {
-        use std::hash::Hash as _;
-        let Catalog {
-            format: _,
-            engine,
-            database,
-            search_path,
-            server_version,
-            tables,
-            enums,
-            functions,
-            generator_table_order,
-            statements: _,
-        } = self;
-        engine.hash(state);
-        database.hash(state);
-        search_path.hash(state);
-        server_version.hash(state);
-        tables.hash(state);
-        enums.hash(state);
-        functions.hash(state);
-        generator_table_order.hash(state);
+        std::hash::Hash::hash(&self.objects(), state);
     }
 
     /// An empty catalog for `engine`, with the engine's usual search path.
