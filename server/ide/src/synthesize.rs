@@ -432,7 +432,7 @@ fn plan_field(
         (full, required)
     };
     GeneratedField {
-        column: CompactString::from(column.name.as_str()),
+        column: column.name.clone(),
         key: key.into(),
         ty,
         required,

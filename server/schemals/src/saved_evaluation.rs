@@ -29,7 +29,7 @@ pub struct EvaluationStore {
     /// By file, the evaluation last restored from or written to the store (see
     /// [`SavedEvaluation::number`]).
     synced: Mutex<HashMap<PathBuf, u64>>,
-    /// Held while saving: two saves would write the same temporary file.
+    /// Held while saving: a save meanwhile would only write the same evaluation again.
     saving: Mutex<()>,
 }
 
@@ -134,14 +134,21 @@ impl EvaluationStore {
         fingerprint: &str,
         digest: u64,
     ) -> std::io::Result<()> {
-        // A temporary file of its own: two loads of one process may record at once.
-        static RECORDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let number = RECORDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.write_whole(
+            &self.live_file_of(root, target),
+            self.live_record(fingerprint, digest).as_bytes(),
+        )
+    }
+
+    /// Writes `file` of the store whole: to a temporary file of its own (two writers of one
+    /// process may write the same file at once), then renamed, so a reader never sees half of it.
+    fn write_whole(&self, file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let number = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         std::fs::create_dir_all(&self.dir)?;
-        let file = self.live_file_of(root, target);
         let temporary = file.with_extension(format!("tmp{}-{number}", std::process::id()));
-        std::fs::write(&temporary, self.live_record(fingerprint, digest))?;
-        std::fs::rename(&temporary, &file)
+        std::fs::write(&temporary, bytes)?;
+        std::fs::rename(&temporary, file)
     }
 
     /// Whether this build recorded that the database of `root` at `target`, at the catalog
@@ -232,8 +239,7 @@ impl EvaluationStore {
     }
 
     /// Writes the evaluation `memo` keeps, unless the store holds it already or another save is
-    /// under way (the next publish tries again). Written whole to a temporary file and renamed,
-    /// so a reader never sees half of it.
+    /// under way (the next publish tries again).
     pub fn save(&self, memo: &AnalysisMemo, project: &Project) -> std::io::Result<()> {
         let Ok(_saving) = self.saving.try_lock() else {
             return Ok(());
@@ -259,11 +265,7 @@ impl EvaluationStore {
         let body = postcard::to_stdvec(&record).map_err(std::io::Error::other)?;
         let mut bytes = self.header(&file.text, stable_hash(&body));
         bytes.extend(body);
-        std::fs::create_dir_all(&self.dir)?;
-        let target = self.file_of(saved.path());
-        let temporary = target.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&temporary, &bytes)?;
-        std::fs::rename(&temporary, &target)?;
+        self.write_whole(&self.file_of(saved.path()), &bytes)?;
         self.synced()
             .insert(saved.path().to_path_buf(), saved.number());
         Ok(())

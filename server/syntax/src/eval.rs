@@ -1418,18 +1418,14 @@ impl<'s> Evaluator<'s> {
             Value::FieldOf(model, index) => {
                 if name == "authorization" {
                     let rules = self.auth_rules(property, args.first(), AuthLevel::Field);
-                    let fields = &mut self.model.models[model.0].fields;
-                    if index < fields.len() {
-                        Arc::make_mut(fields)[index].auth = Some(Box::new(rules));
-                    }
+                    self.set_field_rules(model, index, rules);
                 }
                 Value::FieldOf(model, index)
             }
             Value::Operation(op) => self.operation_method(*op, property, name, args),
-            Value::Handler(handler)
+            Value::Handler(mut handler)
                 if name == "async" && matches!(*handler, Handler::Function { .. }) =>
             {
-                let mut handler = handler;
                 if let Handler::Function { is_async, .. } = &mut *handler {
                     *is_async = true;
                 }
@@ -2226,6 +2222,14 @@ impl<'s> Evaluator<'s> {
     }
 
     // ----- helpers -----
+
+    /// The rules of field `index` of model `id`: its fields are copied first if shared.
+    fn set_field_rules(&mut self, id: ModelId, index: usize, rules: AuthRules) {
+        let fields = &mut self.model.models[id.0].fields;
+        if index < fields.len() {
+            Arc::make_mut(fields)[index].auth = Some(Box::new(rules));
+        }
+    }
 
     /// A schema transform whose result is thrown away: Amplify applies it through shared state,
     /// but the types that `ClientSchema` derives from the returned value do not see it.

@@ -1,6 +1,6 @@
 -- The PostgreSQL catalog in one batch: six SELECTs answering rows `(part, json)`, one row each
 -- except `columns` and `keys`, which answer a row per relation (none for a relation without any):
--- the caller reads rows as they arrive, so neither a row nor its read buffer grows with the catalog.
+-- the caller reads rows as they arrive, so the largest parts never sit whole in one row.
 -- Runs inside `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY` (added by the caller), so every
 -- part comes from the same snapshot. Only pg_catalog is read: information_schema hides objects the
 -- role has no privileges on, and is slower.

@@ -644,16 +644,7 @@ async fn load_catalog(
     }
     let url = settings_url.or_else(|| host::database_url_from_environment(&root, &hints));
     let Some((url, source)) = url else {
-        refresh::loaded(
-            &state,
-            &generation,
-            &client,
-            &root,
-            &snapshot_path,
-            None,
-            None,
-        )
-        .await;
+        refresh::loaded(&state, &generation, &client, &root, &snapshot_path, None).await;
         return;
     };
     // Publish what the snapshot gives before waiting for the database.
@@ -670,38 +661,12 @@ async fn load_catalog(
     // read it a second time on its first poll, doubling a start-up's introspection).
     let fingerprint = live::fingerprint(&url, &refresh::poll_options()).await.ok();
     let store = lock(&state).evaluations.clone();
-    // A database a past session read at the fingerprint it has now, and found to hold the objects
-    // of the snapshot in use, is not read again: its catalog is the snapshot's.
     let known = live_read == LiveRead::IfChanged
         && store
-            .as_ref()
-            .zip(fingerprint.as_ref())
+            .as_deref()
+            .zip(fingerprint.as_deref())
             .is_some_and(|(store, fingerprint)| {
-                let snapshot_in_use = {
-                    let guard = lock(&state);
-                    matches!(guard.catalog_state, CatalogState::Cached { .. })
-                        .then(|| guard.catalog.clone())
-                        .flatten()
-                };
-                snapshot_in_use.is_some_and(|snapshot| {
-                    store.live_catalog_known(&root, &target, fingerprint, &snapshot.catalog) && {
-                        // Unless another load replaced it meanwhile.
-                        let mut guard = lock(&state);
-                        let still_in_use =
-                            matches!(guard.catalog_state, CatalogState::Cached { .. })
-                                && guard
-                                    .catalog
-                                    .as_ref()
-                                    .is_some_and(|c| Arc::ptr_eq(c, &snapshot));
-                        if still_in_use {
-                            guard.catalog_state = CatalogState::Live {
-                                target: target.clone(),
-                            };
-                            guard.last_database_problem = None;
-                        }
-                        still_in_use
-                    }
-                })
+                snapshot_is_live(&state, store, &root, &target, fingerprint)
             });
     let read = if known {
         tracing::info!(
@@ -759,10 +724,42 @@ async fn load_catalog(
         &client,
         &root,
         &snapshot_path,
-        Some(&url),
-        fingerprint,
+        Some((&url, fingerprint)),
     )
     .await;
+}
+
+/// Whether a past session read the database at `target` at the `fingerprint` it has now and found
+/// the objects of the snapshot in use: then that snapshot is marked as the live catalog (unless
+/// another load replaced it meanwhile) and the database need not be read.
+fn snapshot_is_live(
+    state: &Mutex<State>,
+    store: &EvaluationStore,
+    root: &Path,
+    target: &str,
+    fingerprint: &str,
+) -> bool {
+    let in_use = |guard: &State| {
+        matches!(guard.catalog_state, CatalogState::Cached { .. })
+            .then(|| guard.catalog.clone())
+            .flatten()
+    };
+    let Some(snapshot) = in_use(&lock(state)) else {
+        return false;
+    };
+    // Hashed without the lock.
+    if !store.live_catalog_known(root, target, fingerprint, &snapshot.catalog) {
+        return false;
+    }
+    let mut guard = lock(state);
+    if !in_use(&guard).is_some_and(|now| Arc::ptr_eq(&now, &snapshot)) {
+        return false;
+    }
+    guard.catalog_state = CatalogState::Live {
+        target: target.to_owned(),
+    };
+    guard.last_database_problem = None;
+    true
 }
 
 /// Records in `store` that the database at `url` holds the objects of `digest` (see

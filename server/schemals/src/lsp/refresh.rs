@@ -53,17 +53,21 @@ pub(super) fn poll_options() -> IntrospectOptions {
 }
 
 /// Called at the end of every catalog load: records where the snapshot is, tells the editor the
-/// state, and watches `url` (stopping the watch of any other URL). `fingerprint` is the database's,
-/// taken before the load read the catalog: the watch reads it again only when it differs.
+/// state, and watches the database of `live` (stopping the watch of any other URL). `live` is its
+/// URL and the fingerprint taken before the load read the catalog: the watch reads the catalog
+/// again only when the fingerprint differs.
 pub async fn loaded(
     state: &Arc<Mutex<State>>,
     generation: &Arc<AtomicU64>,
     client: &Client,
     root: &Path,
     snapshot_path: &Path,
-    url: Option<&str>,
-    fingerprint: Option<String>,
+    live: Option<(&str, Option<String>)>,
 ) {
+    let (url, fingerprint) = match live {
+        Some((url, fingerprint)) => (Some(url), fingerprint),
+        None => (None, None),
+    };
     {
         let mut guard = lock(state);
         guard.watch.snapshot_path = Some(snapshot_path.to_path_buf());

@@ -350,10 +350,7 @@ impl<'s> Evaluator<'s> {
                         span: span_here(range),
                         target: UseTarget::Field(id, name.clone()),
                     });
-                    let fields = &mut self.model.models[id.0].fields;
-                    if index < fields.len() {
-                        Arc::make_mut(fields)[index].auth = Some(Box::new(rules));
-                    }
+                    self.set_field_rules(id, index, rules);
                 }
                 (None, _) => self.model.models[id.0].auth = Some(rules),
                 // `targets` found every field it names before anything was replayed.
