@@ -281,8 +281,8 @@ fn an_unchanged_database_found_to_hold_the_snapshot_is_not_read_again() {
     const NOT_READ: &str = "not read again";
     // A session until the catalog is live, then `then`: (reads, start-ups without a read) at
     // the time the catalog became live.
-    let session = |then: &dyn Fn(&mut Client)| {
-        let mut client = start_server_with_cache(&root, &db.url(), Some(&cache));
+    let session_at = |url: &str, then: &dyn Fn(&mut Client)| {
+        let mut client = start_server_with_cache(&root, url, Some(&cache));
         open(&mut client, &schema_path);
         let mut log = Vec::new();
         wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
@@ -293,8 +293,19 @@ fn an_unchanged_database_found_to_hold_the_snapshot_is_not_read_again() {
         client.shutdown();
         counts
     };
+    let session = |then: &dyn Fn(&mut Client)| session_at(&db.url(), then);
     let nothing = |_: &mut Client| {};
     assert_eq!(session(&nothing), (1, 0), "{}", count("").1);
+    // The record is the database's, not the password's: another password (trust ignores it)
+    // finds it.
+    let other_password = db.url().replace("pw-s3cret", "another-pw");
+    assert_ne!(other_password, db.url());
+    assert_eq!(
+        session_at(&other_password, &nothing),
+        (0, 1),
+        "{}",
+        count("").1
+    );
     // Unchanged: not read; a change after the start-up is read by the watch.
     let altered_later = |_: &mut Client| {
         db.sql("ALTER TABLE notes ADD COLUMN title text");
