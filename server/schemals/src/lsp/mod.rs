@@ -262,18 +262,9 @@ fn snapshot(state: &Mutex<State>, generation: &AtomicU64, root: &Path) -> Arc<Sn
     let replaced = guard.snapshots.insert(root.to_path_buf(), snapshot.clone());
     drop(guard);
     if let Some(replaced) = replaced {
-        drop_in_background(replaced);
+        crate::allocator::free_later(replaced);
     }
     snapshot
-}
-
-/// Drops `value` on a thread of its own: the snapshot a keystroke replaces holds a large model and
-/// takes milliseconds to free, which the diagnostics of the new one need not wait for. Dropped
-/// here if no thread can be started.
-fn drop_in_background<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new()
-        .name("drop".to_owned())
-        .spawn(move || drop(value));
 }
 
 /// The snapshot of `root` if it is of the current generation.
@@ -862,6 +853,7 @@ async fn publish_project(
                 client.publish_diagnostics(uri, diagnostics, None).await;
             }
             save_evaluation(&state, snapshot);
+            crate::allocator::release_after_publish();
         }
         Err(e) => tracing::error!("analysis failed: {e}"),
     }
