@@ -42,6 +42,8 @@ data="$cache/work/code-server"
 rm -rf "$data"
 mkdir -p "$data/user/User" "$data/extensions"
 export XDG_CONFIG_HOME="$data/xdg" # code-server writes its config.yaml there
+# The server saves evaluations under XDG_CACHE_HOME/schemals: in the run's folder, not the home one.
+export XDG_CACHE_HOME="$data/cache"
 "$cs" --user-data-dir "$data/user" --extensions-dir "$data/extensions" --install-extension "$cache/schemals.vsix" \
   >"$artifacts/vscode-install-extension.log" 2>&1 || fail "code-server --install-extension (see $artifacts/vscode-install-extension.log)"
 # Word-based suggestions off: completion items in the SQL string then come from the servers only.
