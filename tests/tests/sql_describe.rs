@@ -295,6 +295,96 @@ fn postgres_keeps_the_reason_of_a_statement_it_refuses() {
         snapshot["statements"][0]["error"],
         serde_json::json!("operator does not exist: text + integer")
     );
+    // Where PostgreSQL placed it: the `+`, a byte offset in the text as written.
+    assert_eq!(
+        snapshot["statements"][0]["error_offset"],
+        serde_json::json!(15)
+    );
+
+    // The database is gone: its reason is reported from the snapshot, on the `+`.
+    db.drop_now();
+    let refused = refusals(&root);
+    assert_eq!(
+        refused,
+        [(
+            "The database refused this statement: operator does not exist: text + integer"
+                .to_owned(),
+            (4, 81, 82)
+        )],
+        "{refused:?}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// (message, (line, start, end)) of each `sql-database-refused` diagnostic, 0-based UTF-16.
+fn refusals(root: &Path) -> Vec<(String, (u64, u64, u64))> {
+    check_json(root)
+        .iter()
+        .filter(|d| d["code"] == "sql-database-refused")
+        .map(|d| {
+            let at = |end: &str, key: &str| d["range"][end][key].as_u64().unwrap_or(u64::MAX);
+            (
+                d["message"].as_str().unwrap_or("").to_owned(),
+                (
+                    at("start", "line"),
+                    at("start", "character"),
+                    at("end", "character"),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn mariadb_keeps_the_reason_of_a_statement_it_refuses_and_the_check_reports_it() {
+    let db = Database::mariadb("schemals_describe_my_refused");
+    db.sql("CREATE TABLE customers (id int PRIMARY KEY, email varchar(255) NOT NULL)");
+    let root = project(
+        "my-refused",
+        &generated(
+            "mysql",
+            "    \"customers\": a.model({\n        \"id\": a.integer().required(),\n        \"email\": a.string().required()\n    }).identifier([\n        \"id\"\n    ])",
+        ),
+        "import { a, defineData } from '@aws-amplify/backend';\n\
+         import { schema as generated } from './schema.sql';\n\n\
+         const schema = generated.authorization((allow) => [allow.authenticated()]).addToSchema({\n\
+         \x20 wrong: a.query().returns(a.json()).handler(a.handler.inlineSql('SELECT no_such_function(id) FROM customers')),\n\
+         });\n\nexport const data = defineData({ schema });\n",
+    );
+    let output = schemals(&[
+        "introspect",
+        &root.to_string_lossy(),
+        "--database-url",
+        &db.url(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "introspect failed: {stderr}");
+    assert!(
+        stderr.contains("described 1 SQL statements (1 refused by the database)"),
+        "{stderr}"
+    );
+    let name = &db.name;
+    let snapshot = snapshot(&root);
+    assert_eq!(
+        snapshot["statements"][0]["error"],
+        serde_json::json!(format!("FUNCTION {name}.no_such_function does not exist"))
+    );
+    // MariaDB does not say where: no offset, and the whole statement is marked.
+    assert_eq!(
+        snapshot["statements"][0]["error_offset"],
+        serde_json::Value::Null
+    );
+
+    db.drop_now();
+    assert_eq!(
+        refusals(&root),
+        [(
+            format!(
+                "The database refused this statement: FUNCTION {name}.no_such_function does not exist"
+            ),
+            (4, 66, 108)
+        )]
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 

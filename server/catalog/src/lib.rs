@@ -90,6 +90,10 @@ pub struct StatementDescription {
     /// The database's error when it refused to prepare the statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Where the database placed that error, as a byte offset in the SQL as written (PostgreSQL
+    /// says where; MySQL does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_offset: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,11 @@
 //! holds one (`schemals introspect` stores it, keyed by a hash of the SQL text), otherwise from
 //! the static analysis of `schemals-sql`. Every check stays quiet where a set it needs is not known
 //! whole (arguments, result columns, the fields of the return type).
+//!
+//! A statement the database refused to prepare when it was described is reported with the
+//! database's own reason, unless schemals' analysis already reports an error in it (the same
+//! mistake said twice). The description is of the exact text: an edited statement has none until
+//! it is described again.
 
 use std::ops::Range;
 use std::path::Path;
@@ -29,7 +34,12 @@ pub mod codes {
     pub const NULLABLE_COLUMN: &str = "sql-nullable-column";
     pub const RETURNS_NOT_ARRAY: &str = "sql-returns-not-array";
     pub const VTL_UNSAFE: &str = "sql-vtl-unsafe-character";
+    pub const DATABASE_REFUSED: &str = "sql-database-refused";
 }
+
+/// MySQL's and MariaDB's reason (ER_UNSUPPORTED_PS) for a kind of statement they do not prepare.
+const MYSQL_CANNOT_PREPARE: &str =
+    "This command is not supported in the prepared statement protocol";
 
 /// Where the SQL text lives: a string literal of a TypeScript file, or a `.sql` file.
 pub(crate) enum Host<'a> {
@@ -145,6 +155,7 @@ pub(crate) fn check_handler(
     cx.placeholders(&facts.analysis, &facts.tokens);
     cx.result_shape(&facts.analysis, &facts.tokens);
     cx.vtl_characters(&facts.tokens);
+    cx.database_refusal(&facts.analysis, &facts.tokens);
     cx.out
 }
 
@@ -183,6 +194,45 @@ impl<'a> Ctx<'a> {
             code,
             message,
         });
+    }
+
+    // ----- the database's word -----
+
+    fn database_refusal(&mut self, analysis: &SqlAnalysis, tokens: &[SqlToken]) {
+        let Some(description) = self.catalog.and_then(|c| c.catalog.statement(self.sql)) else {
+            return;
+        };
+        let Some(reason) = &description.error else {
+            return;
+        };
+        // Not a refusal of the text itself: several statements cannot be prepared as one (a
+        // driver may still send them together unprepared), and MySQL prepares only some kinds
+        // of statement.
+        if analysis.statements.len() > 1 || reason.starts_with(MYSQL_CANNOT_PREPARE) {
+            return;
+        }
+        if analysis
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == schemals_sql::Severity::Error)
+        {
+            return;
+        }
+        // The token where the database placed the error, else the whole text.
+        let range = description
+            .error_offset
+            .and_then(|at| tokens.iter().find(|t| t.range.end > at))
+            .map(|t| t.range.clone())
+            .unwrap_or_else(|| {
+                let start = self.sql.len() - self.sql.trim_start().len();
+                start..self.sql.trim_end().len().max(start)
+            });
+        self.push_sql(
+            range,
+            Severity::Error,
+            codes::DATABASE_REFUSED,
+            format!("The database refused this statement: {reason}"),
+        );
     }
 
     // ----- placeholders -----

@@ -91,17 +91,45 @@ fn sql_str(text: &str) -> sqlx::SqlStr {
     sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(text.to_owned()))
 }
 
-fn refused(session: &Session<'_>, sql: &str, error: sqlx::Error) -> StatementDescription {
-    let message = match &error {
-        sqlx::Error::Database(e) => e.message().to_owned(),
-        other => other.to_string(),
+/// The description of a statement the database refused to prepare; `sent` is the text it was
+/// sent (placeholders rewritten).
+fn refused(
+    session: &Session<'_>,
+    statement: &StatementToDescribe,
+    sent: &str,
+    error: sqlx::Error,
+) -> StatementDescription {
+    let (message, error_offset) = match &error {
+        sqlx::Error::Database(e) => (
+            e.message().to_owned(),
+            postgres_error_offset(e.as_ref(), sent, &statement.sql),
+        ),
+        other => (other.to_string(), None),
     };
     StatementDescription {
-        key: statement_key(sql),
+        key: statement_key(&statement.sql),
         columns: Vec::new(),
         parameters: Vec::new(),
         error: Some(session.scrubber.scrub(&message)),
+        error_offset,
     }
+}
+
+/// Where PostgreSQL placed its error in the text `written`: it gives a position in characters,
+/// from 1, in the text it was `sent`, whose placeholders were padded to the length they have as
+/// written (a parameter longer than its placeholder shifts what follows; the offset is then only
+/// near, and dropped if it falls outside the text or inside a character).
+fn postgres_error_offset(
+    error: &dyn sqlx::error::DatabaseError,
+    sent: &str,
+    written: &str,
+) -> Option<usize> {
+    let error = error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    let sqlx::postgres::PgErrorPosition::Original(position) = error.position()? else {
+        return None;
+    };
+    let (offset, _) = sent.char_indices().nth(position.checked_sub(1)?)?;
+    (offset < written.len() && written.is_char_boundary(offset)).then_some(offset)
 }
 
 async fn postgres(
@@ -161,9 +189,10 @@ async fn postgres(
                     columns,
                     parameters,
                     error: None,
+                    error_offset: None,
                 }
             }
-            Err(error) => refused(session, &statement.sql, error),
+            Err(error) => refused(session, statement, &text, error),
         });
     }
     close(connection).await;
@@ -235,8 +264,9 @@ async fn mysql(
                 // MySQL types no parameter at prepare time: only their number is known.
                 parameters: Vec::new(),
                 error: None,
+                error_offset: None,
             },
-            Err(error) => refused(session, &statement.sql, error),
+            Err(error) => refused(session, statement, &text, error),
         });
     }
     close(connection).await;
