@@ -152,7 +152,14 @@ fn generated(engine: &str, models: &str) -> String {
 }
 
 fn check_json(root: &Path) -> Vec<serde_json::Value> {
-    let output = schemals(&["check", &root.to_string_lossy(), "--format", "json"]);
+    check_json_with(root, &[])
+}
+
+fn check_json_with(root: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let root = root.to_string_lossy();
+    let mut all = vec!["check", &root, "--format", "json"];
+    all.extend_from_slice(args);
+    let output = schemals(&all);
     let stdout = String::from_utf8_lossy(&output.stdout);
     serde_json::from_str::<Vec<serde_json::Value>>(&stdout)
         .unwrap_or_else(|e| panic!("check --format json: {e}: {stdout}"))
@@ -301,24 +308,30 @@ fn postgres_keeps_the_reason_of_a_statement_it_refuses() {
         serde_json::json!(15)
     );
 
+    let expected = [(
+        "The database refused this statement: operator does not exist: text + integer".to_owned(),
+        (4, 81, 82),
+    )];
+    // `check` with the database: a live catalog, whose statements the database describes now.
+    std::fs::remove_file(root.join("amplify/data/schemals-catalog.json")).expect("rm snapshot");
+    assert_eq!(refusals(&root, &["--database-url", &db.url()]), expected);
+
     // The database is gone: its reason is reported from the snapshot, on the `+`.
+    let _ = schemals(&[
+        "introspect",
+        &root.to_string_lossy(),
+        "--database-url",
+        &db.url(),
+    ]);
     db.drop_now();
-    let refused = refusals(&root);
-    assert_eq!(
-        refused,
-        [(
-            "The database refused this statement: operator does not exist: text + integer"
-                .to_owned(),
-            (4, 81, 82)
-        )],
-        "{refused:?}"
-    );
+    assert_eq!(refusals(&root, &[]), expected);
     let _ = std::fs::remove_dir_all(&root);
 }
 
-/// (message, (line, start, end)) of each `sql-database-refused` diagnostic, 0-based UTF-16.
-fn refusals(root: &Path) -> Vec<(String, (u64, u64, u64))> {
-    check_json(root)
+/// (message, (line, start, end)) of each `sql-database-refused` diagnostic of `check` with
+/// `args`, 0-based UTF-16.
+fn refusals(root: &Path, args: &[&str]) -> Vec<(String, (u64, u64, u64))> {
+    check_json_with(root, args)
         .iter()
         .filter(|d| d["code"] == "sql-database-refused")
         .map(|d| {
@@ -375,16 +388,15 @@ fn mariadb_keeps_the_reason_of_a_statement_it_refuses_and_the_check_reports_it()
         serde_json::Value::Null
     );
 
+    let expected = [(
+        format!(
+            "The database refused this statement: FUNCTION {name}.no_such_function does not exist"
+        ),
+        (4, 66, 108),
+    )];
+    assert_eq!(refusals(&root, &["--database-url", &db.url()]), expected);
     db.drop_now();
-    assert_eq!(
-        refusals(&root),
-        [(
-            format!(
-                "The database refused this statement: FUNCTION {name}.no_such_function does not exist"
-            ),
-            (4, 66, 108)
-        )]
-    );
+    assert_eq!(refusals(&root, &[]), expected);
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -147,14 +147,24 @@ pub fn check(args: &[String]) -> ExitCode {
     let mut notes = Vec::new();
     let chosen = if options.live {
         match live_catalog_if_snapshot_fresh(&root, &options, &hints) {
-            Ok(catalog) => Ok(Some(catalog)),
+            Ok(live) => Ok(Some(live)),
             Err(code) => return code,
         }
     } else {
         choose_catalog(&root, &options, &hints, &mut notes)
     };
     let catalog = match chosen {
-        Ok(c) => c,
+        Ok(Some(Chosen {
+            mut catalog,
+            live_url: Some(url),
+        })) => {
+            // A live catalog has no descriptions of the statements: the database makes them now.
+            if let Err(e) = describe_statements(&url, &project, &model, &mut catalog) {
+                notes.push(e);
+            }
+            Some(catalog)
+        }
+        Ok(chosen) => chosen.map(|c| c.catalog),
         Err(e) => {
             eprintln!("schemals: {e}");
             return ExitCode::from(2);
@@ -200,6 +210,12 @@ pub fn check(args: &[String]) -> ExitCode {
     }
 }
 
+/// The catalog `check` uses, and the database it was read from when it is live.
+struct Chosen {
+    catalog: Catalog,
+    live_url: Option<String>,
+}
+
 /// The catalog for `check`, first found wins: `--database-url`, `--catalog`, the variable named
 /// by the configure block's secret (or that name in `.env`), the committed snapshot.
 fn choose_catalog(
@@ -207,26 +223,36 @@ fn choose_catalog(
     options: &Options,
     hints: &host::DatabaseHints,
     notes: &mut Vec<String>,
-) -> Result<Option<Catalog>, String> {
+) -> Result<Option<Chosen>, String> {
     let snapshot_path = host::default_snapshot_path(root, hints);
+    let live = |url: &str| {
+        introspect_live(url).map(|catalog| Chosen {
+            catalog,
+            live_url: Some(url.to_owned()),
+        })
+    };
+    let stored = |catalog| Chosen {
+        catalog,
+        live_url: None,
+    };
     if let Some(url) = &options.database_url {
-        return introspect_live(url).map(Some);
+        return live(url).map(Some);
     }
     if let Some(path) = &options.catalog {
         return Catalog::read_snapshot(path)
-            .map(Some)
+            .map(|c| Some(stored(c)))
             .map_err(|e| format!("{}: {e}", path.display()));
     }
     if let Some((url, source)) = host::database_url_from_environment(root, hints) {
-        match introspect_live(&url) {
-            Ok(catalog) => return Ok(Some(catalog)),
+        match live(&url) {
+            Ok(chosen) => return Ok(Some(chosen)),
             Err(e) => notes.push(format!(
                 "the database from {source} could not be read ({e}); using the snapshot instead"
             )),
         }
     }
     match host::read_snapshot(&snapshot_path)? {
-        Some(catalog) => Ok(Some(catalog)),
+        Some(catalog) => Ok(Some(stored(catalog))),
         None => {
             if !hints.secret_names.is_empty() || !hints.generated_dirs.is_empty() {
                 notes.push(format!(
@@ -362,7 +388,11 @@ pub fn introspect(args: &[String]) -> ExitCode {
     let started = std::time::Instant::now();
     match introspect_live(&url) {
         Ok(mut catalog) => {
-            describe_statements(&url, &project, &model, &mut catalog);
+            match describe_statements(&url, &project, &model, &mut catalog) {
+                Ok(Some(report)) => eprintln!("{report}"),
+                Ok(None) => {}
+                Err(e) => eprintln!("schemals: {e}"),
+            }
             if let Err(e) = catalog.write_snapshot(&out) {
                 eprintln!("schemals: cannot write {}: {e}", out.display());
                 return ExitCode::from(2);
@@ -385,14 +415,15 @@ pub fn introspect(args: &[String]) -> ExitCode {
 }
 
 /// Has the database describe every SQL statement of the project (prepared, never run) and keeps
-/// the descriptions in the catalog, so the result-shape checks use the database's own types
-/// offline. A failure costs the descriptions only, with a note.
+/// the descriptions in the catalog, so the result-shape checks use the database's own types and
+/// report the statements it refuses. A failure costs the descriptions only: the error is returned
+/// for a note. `Ok(None)` when the project has no SQL.
 fn describe_statements(
     url: &str,
     project: &schemals_ide::Project,
     model: &schemals_syntax::model::SchemaModel,
     catalog: &mut Catalog,
-) {
+) -> Result<Option<String>, String> {
     let statements: Vec<live::StatementToDescribe> =
         schemals_ide::project_statements(project, model)
             .into_iter()
@@ -402,24 +433,24 @@ fn describe_statements(
             })
             .collect();
     if statements.is_empty() {
-        return;
+        return Ok(None);
     }
-    let Some(rt) = runtime() else { return };
-    match rt.block_on(live::describe(
-        url,
-        &IntrospectOptions::default(),
-        &statements,
-    )) {
-        Ok(descriptions) => {
-            let refused = descriptions.iter().filter(|d| d.error.is_some()).count();
-            eprintln!(
-                "described {} SQL statements ({refused} refused by the database)",
-                descriptions.len()
-            );
-            catalog.statements = descriptions;
-        }
-        Err(e) => eprintln!("schemals: SQL statements not described: {e}"),
-    }
+    let rt = runtime().ok_or("cannot start the async runtime")?;
+    let descriptions = rt
+        .block_on(live::describe(
+            url,
+            &IntrospectOptions::default(),
+            &statements,
+        ))
+        .map_err(|e| format!("SQL statements not described: {e}"))?;
+    let refused = descriptions.iter().filter(|d| d.error.is_some()).count();
+    let report = format!(
+        "described {} SQL statements ({refused} refused by the database)",
+        descriptions.len()
+    );
+    catalog.statements = descriptions;
+    catalog.normalize();
+    Ok(Some(report))
 }
 
 /// `schemals dump-model [DIR]`: prints the schema model as schemals reads it (for debugging).
@@ -610,7 +641,7 @@ fn live_catalog_if_snapshot_fresh(
     root: &Path,
     options: &Options,
     hints: &host::DatabaseHints,
-) -> Result<Catalog, ExitCode> {
+) -> Result<Chosen, ExitCode> {
     let Some((url, source)) = database_url(root, options, hints) else {
         return Err(usage_error(&format!(
             "--live {}",
@@ -644,7 +675,10 @@ fn live_catalog_if_snapshot_fresh(
     };
     let changes = schemals_ide::catalog_changes(&snapshot, &live);
     if changes.is_empty() {
-        return Ok(live);
+        return Ok(Chosen {
+            catalog: live,
+            live_url: Some(url),
+        });
     }
     let mut report = format!(
         "the catalog snapshot {} is stale: the database of {source} ({}) differs:\n",
