@@ -700,3 +700,61 @@ fn after_regeneration_resource_ts_shows_what_the_new_catalog_breaks() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// With the database up, a statement typed in the editor is described by the database once the
+/// typing pauses, as `schemals introspect` describes the snapshot's: its refusal shows with the
+/// database's reason, on the token PostgreSQL names, and goes once the statement is mended.
+#[test]
+fn a_statement_written_with_the_database_up_is_described_and_its_refusal_shown() {
+    let db = Database::create("schemals_lc_describe");
+    let root = project("describe", &db);
+    let resource_path = root.join("amplify/data/resource.ts");
+    let text = "import { a, defineData } from '@aws-amplify/backend';\n\
+                import { schema as generated } from './schema.sql';\n\
+                \n\
+                const schema = generated.authorization((allow) => [allow.authenticated()]).addToSchema({\n\
+                \x20 plusOne: a.query().returns(a.json()).handler(a.handler.inlineSql('SELECT content + 1 AS n FROM notes')),\n\
+                });\n\
+                \n\
+                export const data = defineData({ schema });\n";
+    std::fs::write(&resource_path, text).expect("resource.ts");
+    let mut client = start_server(&root, &db.url());
+    let uri = open(&mut client, &resource_path);
+    let mut log = Vec::new();
+    wait_for(&mut client, &mut log, Duration::from_secs(20), |m| {
+        status_with(m, "live")
+    });
+
+    // The snapshot never described this statement: the database does now.
+    let refused = client.diagnostics_until(&uri, |list| !list.is_empty());
+    let (line, col) = position_of(text, "+ 1");
+    assert_eq!(
+        refused,
+        vec![json!({
+            "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}},
+            "severity": 1,
+            "code": "sql-database-refused",
+            "source": "schemals",
+            "message": "The database refused this statement: operator does not exist: text + integer",
+        })]
+    );
+
+    // Mended: the new text has no description yet, then one without a refusal; nothing shows.
+    let mended = text.replace("content + 1", "length(content) + 1");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": mended}]}),
+    );
+    let after = client.diagnostics_until(&uri, |list| list.is_empty());
+    assert!(after.is_empty());
+    // Given time to describe it, the mended statement stays clean.
+    std::thread::sleep(Duration::from_millis(1500));
+    let settled = client.diagnostics_until(&uri, |_| true);
+    assert!(settled.is_empty(), "{settled:#?}");
+    assert!(
+        !log.iter().any(|m| m.to_string().contains("pw-s3cret")),
+        "the password leaked"
+    );
+    client.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -23,7 +23,7 @@ pub use drift::{
 pub use features::Analysis;
 pub use memo::AnalysisMemo;
 pub use project::{Project, ProjectFile, SourceKind};
-pub use schemals_catalog::{Catalog, CatalogIndex, Engine};
+pub use schemals_catalog::{Catalog, CatalogIndex, Engine, StatementDescription};
 pub use schemals_syntax::text::{LineCol, LineIndex, TextRange};
 pub use sql_checks::{ProjectStatement, project_statements};
 pub use synthesize::{Synthesis, SynthesisError, SynthesisOptions, amplify_identifier, synthesize};
@@ -67,8 +67,11 @@ pub struct Diagnostic {
 /// derive from it alone (the models Amplify's generator would write), computed on first use.
 #[derive(Debug)]
 pub struct IndexedCatalog {
-    pub catalog: Catalog,
-    pub index: CatalogIndex,
+    pub catalog: Arc<Catalog>,
+    pub index: Arc<CatalogIndex>,
+    /// Descriptions of statements the live database made after the catalog was read, by key
+    /// (see [`IndexedCatalog::with_descriptions`]).
+    described: Vec<StatementDescription>,
     /// Names this catalog in memoized results: every catalog built gets a new one.
     id: u64,
     generated: Mutex<Vec<GeneratedFor>>,
@@ -84,8 +87,9 @@ impl IndexedCatalog {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let index = CatalogIndex::new(&catalog);
         IndexedCatalog {
-            catalog,
-            index,
+            catalog: Arc::new(catalog),
+            index: Arc::new(index),
+            described: Vec::new(),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             generated: Mutex::new(Vec::new()),
         }
@@ -93,6 +97,35 @@ impl IndexedCatalog {
 
     pub(crate) fn id(&self) -> u64 {
         self.id
+    }
+
+    /// This catalog with the statement descriptions `described` added (one of a text already
+    /// described replaces the old), keeping of the ones added before only those `still_used`
+    /// accepts (a session types many texts). The database objects are the same and shared, so
+    /// what was derived from them stays: the copy keeps this catalog's name in memoized results
+    /// and its generated models.
+    pub fn with_descriptions(
+        &self,
+        described: Vec<StatementDescription>,
+        still_used: impl Fn(&StatementDescription) -> bool,
+    ) -> IndexedCatalog {
+        let mut all = described;
+        all.extend(self.described.iter().filter(|d| still_used(d)).cloned());
+        // Sorted by key, the first of equal keys kept (a stable sort): the newer description.
+        all.sort_by(|a, b| a.key.cmp(&b.key));
+        all.dedup_by(|later, first| later.key == first.key);
+        IndexedCatalog {
+            catalog: self.catalog.clone(),
+            index: self.index.clone(),
+            described: all,
+            id: self.id,
+            generated: Mutex::new(
+                self.generated
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone(),
+            ),
+        }
     }
 
     /// What Amplify's generator writes for this catalog with `options`; computed once for each
@@ -112,10 +145,21 @@ impl IndexedCatalog {
         memo.push((options.clone(), generated.clone()));
         generated
     }
+
+    /// The description of `sql`: the live database's if it described it, else the catalog's
+    /// (`schemals introspect` stored it).
+    pub fn statement(&self, sql: &str) -> Option<&StatementDescription> {
+        let key = schemals_catalog::statement_key(sql);
+        self.described
+            .binary_search_by(|s| s.key.as_str().cmp(key.as_str()))
+            .ok()
+            .and_then(|i| self.described.get(i))
+            .or_else(|| self.catalog.statement(sql))
+    }
 }
 
 impl Clone for IndexedCatalog {
     fn clone(&self) -> IndexedCatalog {
-        IndexedCatalog::new(self.catalog.clone())
+        IndexedCatalog::new((*self.catalog).clone())
     }
 }

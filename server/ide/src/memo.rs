@@ -111,7 +111,7 @@ impl AnalysisMemo {
             text: sql.into(),
             engine,
             catalog: catalog_id,
-            analysis: schemals_sql::analyze(sql, engine, catalog.map(|c| (&c.catalog, &c.index))),
+            analysis: schemals_sql::analyze(sql, engine, catalog.map(|c| (&*c.catalog, &*c.index))),
             tokens: lexical::tokenize(sql, engine),
         });
         self.runs().keep(key, facts.clone());

@@ -199,7 +199,7 @@ impl<'a> Ctx<'a> {
     // ----- the database's word -----
 
     fn database_refusal(&mut self, analysis: &SqlAnalysis, tokens: &[SqlToken]) {
-        let Some(description) = self.catalog.and_then(|c| c.catalog.statement(self.sql)) else {
+        let Some(description) = self.catalog.and_then(|c| c.statement(self.sql)) else {
             return;
         };
         let Some(reason) = &description.error else {
@@ -418,7 +418,7 @@ impl<'a> Ctx<'a> {
         }
         let description = self
             .catalog
-            .and_then(|c| c.catalog.statement(self.sql))
+            .and_then(|c| c.statement(self.sql))
             .filter(|d| d.error.is_none());
         let columns = match description {
             Some(d) => described_columns(d),

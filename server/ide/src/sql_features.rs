@@ -45,7 +45,7 @@ impl SqlSite<'_> {
     }
 
     fn catalog(&self) -> Option<(&Catalog, &CatalogIndex)> {
-        self.catalog.map(|c| (&c.catalog, &c.index))
+        self.catalog.map(|c| (&*c.catalog, &*c.index))
     }
 
     fn arguments(&self) -> &[Field] {

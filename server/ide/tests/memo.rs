@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use schemals_catalog::Catalog;
+use schemals_catalog::{Catalog, StatementDescription, statement_key};
 use schemals_ide::{
     AnalysisMemo, Diagnostic, IndexedCatalog, Project, ProjectFile, check_project,
     check_project_memoized,
@@ -114,6 +114,47 @@ fn memoized_checks_follow_edits_and_catalog_changes() {
         unknown("Column \"content\" does not exist in \"notes\"")
     );
     assert_eq!(memoized("SELECT id, body FROM notes", &renamed, &memo), []);
+}
+
+/// What the live database says of a statement, as the language server adds it to the catalog
+/// in use.
+fn described(sql: &str, refused: Option<&str>) -> StatementDescription {
+    StatementDescription {
+        key: statement_key(sql),
+        columns: Vec::new(),
+        parameters: Vec::new(),
+        error: refused.map(str::to_owned),
+        error_offset: None,
+    }
+}
+
+#[test]
+fn descriptions_added_to_the_catalog_in_use_are_checked_with_the_memo_kept() {
+    let memo = AnalysisMemo::default();
+    let sql = "SELECT id, content FROM notes";
+    let plain = catalog("content");
+    assert_eq!(memoized(sql, &plain, &memo), []);
+
+    let refused =
+        plain.with_descriptions(vec![described(sql, Some("permission denied"))], |_| true);
+    // The objects are shared, not copied.
+    assert!(Arc::ptr_eq(&plain.catalog, &refused.catalog));
+    let refusal = vec![(
+        "sql-database-refused".to_owned(),
+        "The database refused this statement: permission denied".to_owned(),
+    )];
+    assert_eq!(memoized(sql, &refused, &memo), refusal);
+
+    // A newer description of the same text replaces the older; one the project no longer uses
+    // is dropped when asked.
+    let other = "SELECT 2";
+    let granted =
+        refused.with_descriptions(vec![described(sql, None), described(other, None)], |_| true);
+    assert_eq!(memoized(sql, &granted, &memo), []);
+    assert!(granted.statement(other).is_some());
+    let pruned = granted.with_descriptions(Vec::new(), |d| d.key != statement_key(other));
+    assert!(pruned.statement(other).is_none());
+    assert_eq!(pruned.statement(sql).map(|d| d.error.clone()), Some(None));
 }
 
 #[test]

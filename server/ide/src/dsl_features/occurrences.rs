@@ -330,7 +330,7 @@ impl Collector<'_, '_> {
             .analysis
             .catalog
             .filter(|c| c.catalog.engine == engine)
-            .map(|c| (&c.catalog, &c.index));
+            .map(|c| (&*c.catalog, &*c.index));
         let result = schemals_sql::analyze(sql, engine, catalog);
         let mut found = Vec::new();
         for table in &result.tables {

@@ -10,6 +10,7 @@
 
 mod commands;
 mod convert;
+mod describe;
 mod guard;
 mod refresh;
 
@@ -168,6 +169,8 @@ struct State {
     last_database_problem: Option<String>,
     /// The fingerprint poll of the configured database and the last status sent (refresh.rs).
     watch: refresh::Watch,
+    /// The statements given to the live database to describe (describe.rs).
+    describer: describe::Describer,
 }
 
 struct Backend {
@@ -298,6 +301,7 @@ impl Backend {
                 settings: Settings::default(),
                 last_database_problem: None,
                 watch: refresh::Watch::default(),
+                describer: describe::Describer::default(),
             })),
             generation: Arc::new(AtomicU64::new(0)),
         }
@@ -781,7 +785,9 @@ async fn publish_project(
 ) {
     let s = state.clone();
     let r = root.clone();
+    let g = generation.clone();
     let result = tokio::task::spawn_blocking(move || {
+        let generation = g;
         let mut snapshot = snapshot(&s, &generation, &r);
         // Changes that came during the build (a catalog read, another keystroke) are published
         // now rather than the state they replaced.
@@ -854,6 +860,7 @@ async fn publish_project(
             }
             save_evaluation(&state, snapshot);
             crate::allocator::release_after_publish();
+            describe::after_publish(&state, &generation, &client, &root);
         }
         Err(e) => tracing::error!("analysis failed: {e}"),
     }

@@ -44,6 +44,13 @@ pub struct Watch {
     last_status: Option<Value>,
 }
 
+impl Watch {
+    /// The URL of the database being watched (the one the live catalog comes from).
+    pub fn database_url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+}
+
 /// Limits of one poll: short, so a dead server is noticed within a poll or two.
 pub(super) fn poll_options() -> IntrospectOptions {
     IntrospectOptions {
