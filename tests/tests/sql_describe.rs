@@ -307,6 +307,11 @@ fn postgres_keeps_the_reason_of_a_statement_it_refuses() {
         snapshot["statements"][0]["error_offset"],
         serde_json::json!(15)
     );
+    // SQLSTATE undefined_function: a refusal of the text, not of the session.
+    assert_eq!(
+        snapshot["statements"][0]["error_code"],
+        serde_json::json!("42883")
+    );
 
     let expected = [(
         "The database refused this statement: operator does not exist: text + integer".to_owned(),
@@ -362,6 +367,7 @@ fn mariadb_keeps_the_reason_of_a_statement_it_refuses_and_the_check_reports_it()
          import { schema as generated } from './schema.sql';\n\n\
          const schema = generated.authorization((allow) => [allow.authenticated()]).addToSchema({\n\
          \x20 wrong: a.query().returns(a.json()).handler(a.handler.inlineSql('SELECT no_such_function(id) FROM customers')),\n\
+         \x20 add: a.mutation().arguments({ id: a.integer(), email: a.string() }).returns(a.json()).handler(a.handler.inlineSql('INSERT INTO customers (id, email) VALUES (:id, :email)')),\n\
          });\n\nexport const data = defineData({ schema });\n",
     );
     let output = schemals(&[
@@ -373,19 +379,25 @@ fn mariadb_keeps_the_reason_of_a_statement_it_refuses_and_the_check_reports_it()
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "introspect failed: {stderr}");
     assert!(
-        stderr.contains("described 1 SQL statements (1 refused by the database)"),
+        stderr.contains("described 2 SQL statements (1 refused by the database)"),
         "{stderr}"
     );
     let name = &db.name;
     let snapshot = snapshot(&root);
+    let statements = snapshot["statements"].as_array().expect("statements");
+    // The INSERT is described (MariaDB refuses to prepare a write in a read-only transaction).
+    let (refused, described): (Vec<_>, Vec<_>) =
+        statements.iter().partition(|s| s.get("error").is_some());
+    assert_eq!(described.len(), 1, "{statements:?}");
     assert_eq!(
-        snapshot["statements"][0]["error"],
-        serde_json::json!(format!("FUNCTION {name}.no_such_function does not exist"))
-    );
-    // MariaDB does not say where: no offset, and the whole statement is marked.
-    assert_eq!(
-        snapshot["statements"][0]["error_offset"],
-        serde_json::Value::Null
+        refused,
+        [&serde_json::json!({
+            "key": refused[0]["key"],
+            "columns": [],
+            "error": format!("FUNCTION {name}.no_such_function does not exist"),
+            // MariaDB does not say where: no offset, and the whole statement is marked.
+            "error_code": "1305",
+        })]
     );
 
     let expected = [(

@@ -94,6 +94,33 @@ pub struct StatementDescription {
     /// says where; MySQL does not).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_offset: Option<usize>,
+    /// The database's code for that error: PostgreSQL's SQLSTATE (`42883`), MySQL's error number
+    /// (`1305`). It tells a refusal of the text from a limit of the session that described it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+}
+
+impl StatementDescription {
+    /// Whether the database refused the text itself, as it would refuse it when the query runs:
+    /// not for lack of a privilege of the user that described it, a read-only transaction, a
+    /// timeout or a kind of statement it does not prepare. Unknown without a code (a snapshot
+    /// written before codes were kept).
+    pub fn refused_text(&self) -> bool {
+        const NOT_THE_TEXT: [&str; 14] = [
+            // PostgreSQL: insufficient privilege, query canceled (timeout), read-only
+            // transaction, lock not available.
+            "42501", "57014", "25006", "55P03",
+            // MySQL and MariaDB: access denied to a database, table, column or routine, or for
+            // an operation; lock wait timeout; read-only transaction; statement timeout (MySQL,
+            // MariaDB); a kind of statement not prepared.
+            "1044", "1142", "1143", "1370", "1227", "1205", "1792", "3024", "1969", "1295",
+        ];
+        self.error.is_some()
+            && self
+                .error_code
+                .as_deref()
+                .is_some_and(|code| !NOT_THE_TEXT.contains(&code))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -343,5 +370,39 @@ impl Catalog {
         self.functions.dedup();
         self.statements.sort_by(|a, b| a.key.cmp(&b.key));
         self.statements.dedup_by(|a, b| a.key == b.key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(code: Option<&str>) -> StatementDescription {
+        StatementDescription {
+            key: statement_key("SELECT 1"),
+            columns: Vec::new(),
+            parameters: Vec::new(),
+            error: Some("the reason".to_owned()),
+            error_offset: None,
+            error_code: code.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn only_a_refusal_of_the_text_with_a_code_counts_as_one() {
+        // undefined function (PostgreSQL), unknown function (MySQL)
+        assert!(refusal(Some("42883")).refused_text());
+        assert!(refusal(Some("1305")).refused_text());
+        // insufficient privilege, timeout, read-only transaction: the describing session's
+        for code in ["42501", "57014", "1142", "1792", "1295"] {
+            assert!(!refusal(Some(code)).refused_text(), "{code}");
+        }
+        // A snapshot written before codes were kept: not known to be the text's fault.
+        assert!(!refusal(None).refused_text());
+        let described = StatementDescription {
+            error: None,
+            ..refusal(Some("42883"))
+        };
+        assert!(!described.refused_text());
     }
 }

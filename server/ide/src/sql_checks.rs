@@ -9,8 +9,9 @@
 //! whole (arguments, result columns, the fields of the return type).
 //!
 //! A statement the database refused to prepare when it was described is reported with the
-//! database's own reason, unless schemals' analysis already reports an error in it (the same
-//! mistake said twice). The description is of the exact text: an edited statement has none until
+//! database's own reason, unless schemals' SQL analysis already reports an error in it (the same
+//! mistake said twice) or the refusal was about the describing session rather than the text (a
+//! missing privilege, a timeout: see `StatementDescription::refused_text`). The description is of the exact text: an edited statement has none until
 //! it is described again.
 
 use std::ops::Range;
@@ -36,10 +37,6 @@ pub mod codes {
     pub const VTL_UNSAFE: &str = "sql-vtl-unsafe-character";
     pub const DATABASE_REFUSED: &str = "sql-database-refused";
 }
-
-/// MySQL's and MariaDB's reason (ER_UNSUPPORTED_PS) for a kind of statement they do not prepare.
-const MYSQL_CANNOT_PREPARE: &str =
-    "This command is not supported in the prepared statement protocol";
 
 /// Where the SQL text lives: a string literal of a TypeScript file, or a `.sql` file.
 pub(crate) enum Host<'a> {
@@ -202,13 +199,16 @@ impl<'a> Ctx<'a> {
         let Some(description) = self.catalog.and_then(|c| c.statement(self.sql)) else {
             return;
         };
-        let Some(reason) = &description.error else {
+        let Some(reason) = description
+            .error
+            .as_ref()
+            .filter(|_| description.refused_text())
+        else {
             return;
         };
-        // Not a refusal of the text itself: several statements cannot be prepared as one (a
-        // driver may still send them together unprepared), and MySQL prepares only some kinds
-        // of statement.
-        if analysis.statements.len() > 1 || reason.starts_with(MYSQL_CANNOT_PREPARE) {
+        // Several statements cannot be prepared as one (a driver may still send them together
+        // unprepared): not a refusal of the text itself.
+        if analysis.statements.len() > 1 {
             return;
         }
         if analysis

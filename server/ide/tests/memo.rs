@@ -125,6 +125,8 @@ fn described(sql: &str, refused: Option<&str>) -> StatementDescription {
         parameters: Vec::new(),
         error: refused.map(str::to_owned),
         error_offset: None,
+        // SQLSTATE undefined_function: the text's fault.
+        error_code: refused.map(|_| "42883".to_owned()),
     }
 }
 
@@ -135,13 +137,15 @@ fn descriptions_added_to_the_catalog_in_use_are_checked_with_the_memo_kept() {
     let plain = catalog("content");
     assert_eq!(memoized(sql, &plain, &memo), []);
 
-    let refused =
-        plain.with_descriptions(vec![described(sql, Some("permission denied"))], |_| true);
+    let refused = plain.with_descriptions(
+        vec![described(sql, Some("function nosuch() does not exist"))],
+        |_| true,
+    );
     // The objects are shared, not copied.
     assert!(Arc::ptr_eq(&plain.catalog, &refused.catalog));
     let refusal = vec![(
         "sql-database-refused".to_owned(),
-        "The database refused this statement: permission denied".to_owned(),
+        "The database refused this statement: function nosuch() does not exist".to_owned(),
     )];
     assert_eq!(memoized(sql, &refused, &memo), refusal);
 

@@ -1,6 +1,8 @@
 //! Describing statements without running them: the database prepares each one (PostgreSQL
-//! extended-protocol Parse/Describe, MySQL `COM_STMT_PREPARE`) inside a read-only transaction that
-//! is rolled back, and says what its result columns and parameters are.
+//! extended-protocol Parse/Describe, MySQL `COM_STMT_PREPARE`) inside a transaction that is rolled
+//! back (read-only on PostgreSQL; MySQL refuses to prepare a write in a read-only one), and says
+//! what its result columns and parameters are. A refusal keeps the database's code, which tells a
+//! refusal of the text from a limit of the describing session (a missing privilege, a timeout).
 //!
 //! Amplify's `:name` placeholders are not SQL either database accepts, so the caller says where
 //! they are and they are rewritten to the engine's own parameters, padded with spaces to the same
@@ -99,12 +101,13 @@ fn refused(
     sent: &str,
     error: sqlx::Error,
 ) -> StatementDescription {
-    let (message, error_offset) = match &error {
+    let (message, error_offset, error_code) = match &error {
         sqlx::Error::Database(e) => (
             e.message().to_owned(),
             postgres_error_offset(e.as_ref(), sent, &statement.sql),
+            error_code(e.as_ref()),
         ),
-        other => (other.to_string(), None),
+        other => (other.to_string(), None, None),
     };
     StatementDescription {
         key: statement_key(&statement.sql),
@@ -112,6 +115,16 @@ fn refused(
         parameters: Vec::new(),
         error: Some(session.scrubber.scrub(&message)),
         error_offset,
+        error_code,
+    }
+}
+
+/// PostgreSQL's SQLSTATE, or MySQL's error number (its SQLSTATE is `42000` for a syntax error and
+/// a missing privilege alike).
+fn error_code(error: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    match error.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        Some(mysql) => Some(mysql.number().to_string()),
+        None => error.code().map(|code| code.into_owned()),
     }
 }
 
@@ -190,6 +203,7 @@ async fn postgres(
                     parameters,
                     error: None,
                     error_offset: None,
+                    error_code: None,
                 }
             }
             Err(error) => refused(session, statement, &text, error),
@@ -235,7 +249,9 @@ async fn mysql(
         session
             .run(
                 Stage::ReadingCatalog,
-                (&mut connection).execute(sqlx::raw_sql("START TRANSACTION READ ONLY")),
+                // Not READ ONLY: MySQL then refuses to prepare INSERT, UPDATE and DELETE (1792),
+                // and preparing runs nothing either way.
+                (&mut connection).execute(sqlx::raw_sql("START TRANSACTION")),
             )
             .await?;
         let prepared = session
@@ -265,6 +281,7 @@ async fn mysql(
                 parameters: Vec::new(),
                 error: None,
                 error_offset: None,
+                error_code: None,
             },
             Err(error) => refused(session, statement, &text, error),
         });

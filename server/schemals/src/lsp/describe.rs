@@ -4,15 +4,15 @@
 //!
 //! Never on the diagnostics path: after a publish, once the user has stopped typing for a moment,
 //! the statements of the project that the catalog in use has no description of are prepared by
-//! the database (never run, in a read-only transaction), and a copy of the catalog with their
-//! descriptions replaces it (same objects, so no analysis starts cold). Only while the catalog in
-//! use is the live one: a snapshot that the database no longer matches would pair its tables with
-//! another database's descriptions.
+//! the database (never run, in a transaction that is rolled back), and a copy of the catalog with
+//! their descriptions replaces it (same objects, shared, so no analysis starts cold). Only while
+//! the catalog in use is the live one, read from the database being described: a snapshot that
+//! the database no longer matches would pair its tables with another database's descriptions.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use schemals_catalog::live::{self, StatementToDescribe};
@@ -20,7 +20,7 @@ use schemals_catalog::statement_key;
 use schemals_ide::IndexedCatalog;
 use tower_lsp_server::Client;
 
-use super::{CatalogState, State, lock, publish_project};
+use super::{CatalogState, Snapshot, State, lock, publish_project};
 
 /// How long the documents must stay unchanged before their statements are described: a pause in
 /// typing, not every keystroke's half-written statement.
@@ -32,15 +32,18 @@ const BATCH: usize = 200;
 /// What has been asked of the database for the catalog in use.
 #[derive(Default)]
 pub struct Describer {
-    /// The catalog the keys below were asked for (its address): a new catalog asks again.
-    catalog: usize,
-    /// Statement keys given to the database (described, refused, or lost with a failed round).
+    /// The catalog the keys below were asked for: another catalog asks again.
+    catalog: Weak<IndexedCatalog>,
+    /// Statement keys given to the database (described, or refused for good).
     asked: HashSet<String>,
     /// Whether a round is waiting or running (one at a time).
     running: bool,
+    /// Whether a publish came while a round ran: one more round follows it.
+    again: bool,
 }
 
-/// Starts a round, unless one is under way or the catalog in use is not the live one.
+/// Starts a round, unless one is under way (it then runs once more) or the catalog in use is not
+/// the live one.
 pub(super) fn after_publish(
     state: &Arc<Mutex<State>>,
     generation: &Arc<AtomicU64>,
@@ -49,14 +52,16 @@ pub(super) fn after_publish(
 ) {
     {
         let mut guard = lock(state);
-        let live = matches!(guard.catalog_state, CatalogState::Live { .. })
-            && guard.watch.database_url().is_some();
-        if !live || guard.describer.running {
+        if live_url(&guard).is_none() {
+            return;
+        }
+        if guard.describer.running {
+            guard.describer.again = true;
             return;
         }
         guard.describer.running = true;
     }
-    tokio::spawn(round(
+    tokio::spawn(rounds(
         state.clone(),
         generation.clone(),
         client.clone(),
@@ -64,12 +69,45 @@ pub(super) fn after_publish(
     ));
 }
 
-async fn round(
+/// The URL of the database the catalog in use was read from, if that catalog is live.
+fn live_url(state: &State) -> Option<String> {
+    let url = state.watch.database_url()?;
+    match &state.catalog_state {
+        CatalogState::Live { target } if *target == live::redact(url) => Some(url.to_owned()),
+        _ => None,
+    }
+}
+
+async fn rounds(
     state: Arc<Mutex<State>>,
     generation: Arc<AtomicU64>,
     client: Client,
     root: PathBuf,
 ) {
+    loop {
+        let installed = round(&state, &generation).await;
+        let again = {
+            let mut guard = lock(&state);
+            let again = std::mem::take(&mut guard.describer.again);
+            guard.describer.running = again && !installed;
+            again && !installed
+        };
+        if installed {
+            generation.fetch_add(1, Ordering::SeqCst);
+            tracing::debug!("statement descriptions added to the catalog");
+            // Its publish starts the next round.
+            publish_project(state, generation, client, root).await;
+            return;
+        }
+        if !again {
+            return;
+        }
+    }
+}
+
+/// One round: waits for a pause, has the database describe what is missing, installs it.
+/// Returns whether a catalog with new descriptions was installed.
+async fn round(state: &Arc<Mutex<State>>, generation: &Arc<AtomicU64>) -> bool {
     loop {
         let before = generation.load(Ordering::SeqCst);
         tokio::time::sleep(QUIET).await;
@@ -77,111 +115,112 @@ async fn round(
             break;
         }
     }
-    let asked = ask(&state, &root);
-    let described = match &asked {
-        Some((url, _, statements, _)) => {
-            let options = super::refresh::poll_options();
-            match live::describe(url, &options, statements).await {
-                Ok(described) => Some(described),
-                Err(e) => {
-                    // The watch reports a database that went away; this round is lost.
-                    tracing::debug!("statements not described: {e}");
-                    None
-                }
+    let Some((url, catalog, snapshots)) = what_is_in_use(state) else {
+        return false;
+    };
+    // Reading the statements analyses every SQL text of the project: not on an async worker,
+    // not under the lock.
+    let found = tokio::task::spawn_blocking(move || {
+        let statements = missing_statements(&catalog, &snapshots);
+        (catalog, statements)
+    })
+    .await;
+    let Ok((catalog, (missing, in_use))) = found else {
+        return false;
+    };
+    let asking = {
+        let mut guard = lock(state);
+        let describer = &mut guard.describer;
+        if !Weak::ptr_eq(&describer.catalog, &Arc::downgrade(&catalog)) {
+            describer.catalog = Arc::downgrade(&catalog);
+            describer.asked.clear();
+        }
+        // What the project no longer holds need not be remembered.
+        describer.asked.retain(|key| in_use.contains(key));
+        let asking: Vec<(String, StatementToDescribe)> = missing
+            .into_iter()
+            .filter(|(key, _)| !describer.asked.contains(key))
+            .take(BATCH)
+            .collect();
+        describer
+            .asked
+            .extend(asking.iter().map(|(key, _)| key.clone()));
+        asking
+    };
+    if asking.is_empty() {
+        return false;
+    }
+    let (keys, statements): (Vec<String>, Vec<StatementToDescribe>) = asking.into_iter().unzip();
+    let described = match live::describe(&url, &super::refresh::poll_options(), &statements).await {
+        Ok(described) => described,
+        Err(e) => {
+            // The watch reports a database that went away; these are asked again later.
+            tracing::debug!("statements not described: {e}");
+            let mut guard = lock(state);
+            for key in &keys {
+                guard.describer.asked.remove(key);
             }
-        }
-        None => None,
-    };
-    // The copy is made before taking the lock (it copies the whole catalog).
-    let next = match (&asked, described) {
-        (Some((_, catalog, _, in_use)), Some(described)) => Some(Arc::new(
-            catalog.with_descriptions(described, |d| in_use.contains(&d.key)),
-        )),
-        _ => None,
-    };
-    let (installed, replaced) = {
-        let mut guard = lock(&state);
-        guard.describer.running = false;
-        match (asked, next) {
-            (Some((_, catalog, _, _)), Some(next)) => install(&mut guard, &catalog, next),
-            _ => (false, None),
+            return false;
         }
     };
+    // The copy (which shares the catalog's objects) is made outside the lock.
+    let next = Arc::new(catalog.with_descriptions(described, |d| in_use.contains(&d.key)));
+    let replaced = {
+        let mut guard = lock(state);
+        let still = guard
+            .catalog
+            .as_ref()
+            .is_some_and(|current| Arc::ptr_eq(current, &catalog))
+            && live_url(&guard).as_deref() == Some(url.as_str());
+        if still {
+            // What was asked stays asked: the descriptions are in the catalog now.
+            guard.describer.catalog = Arc::downgrade(&next);
+            guard.catalog.replace(next)
+        } else {
+            None
+        }
+    };
+    let installed = replaced.is_some();
     if let Some(replaced) = replaced {
         crate::allocator::free_later(replaced);
     }
-    if installed {
-        generation.fetch_add(1, Ordering::SeqCst);
-        tracing::debug!("statement descriptions added to the catalog");
-        // Its publish starts the next round if more statements came meanwhile.
-        publish_project(state, generation, client, root).await;
-    }
+    installed
 }
 
-/// What one round asks: the database URL, the catalog in use, the project's statements it has no
-/// description of and that were not asked for yet (noted as asked), and the keys of all the
-/// project's statements (descriptions of others are dropped).
-type Asked = (
-    String,
-    Arc<IndexedCatalog>,
-    Vec<StatementToDescribe>,
-    HashSet<String>,
-);
-
-/// What to ask, from the latest snapshot of `root`.
-fn ask(state: &Mutex<State>, root: &Path) -> Option<Asked> {
-    let mut guard = lock(state);
-    if !matches!(guard.catalog_state, CatalogState::Live { .. }) {
-        return None;
-    }
-    let url = guard.watch.database_url()?.to_owned();
+/// The live database's URL, the catalog in use (read from it) and the latest snapshot of every
+/// project root (one catalog serves them all).
+fn what_is_in_use(
+    state: &Mutex<State>,
+) -> Option<(String, Arc<IndexedCatalog>, Vec<Arc<Snapshot>>)> {
+    let guard = lock(state);
+    let url = live_url(&guard)?;
     let catalog = guard.catalog.clone()?;
-    let snapshot = guard.snapshots.get(root)?.clone();
-    let address = Arc::as_ptr(&catalog) as usize;
-    if guard.describer.catalog != address {
-        guard.describer.catalog = address;
-        guard.describer.asked.clear();
-    }
-    let mut statements = Vec::new();
-    let mut in_use = HashSet::new();
-    for statement in schemals_ide::project_statements(&snapshot.project, &snapshot.model) {
-        let key = statement_key(&statement.sql);
-        in_use.insert(key.clone());
-        if statements.len() == BATCH
-            || catalog.statement(&statement.sql).is_some()
-            || !guard.describer.asked.insert(key)
-        {
-            continue;
-        }
-        statements.push(StatementToDescribe {
-            sql: statement.sql,
-            placeholders: statement.placeholders,
-        });
-    }
-    // What the project no longer holds need not be remembered.
-    guard.describer.asked.retain(|key| in_use.contains(key));
-    drop(guard);
-    // The snapshot is not freed under the lock (it may be the last reference to a large model).
-    drop(snapshot);
-    (!statements.is_empty()).then_some((url, catalog, statements, in_use))
+    let snapshots = guard.snapshots.values().cloned().collect();
+    Some((url, catalog, snapshots))
 }
 
-/// Installs `next` (the catalog `asked_of` with the new descriptions), if `asked_of` is still the
-/// catalog in use (a load may have replaced it meanwhile). Returns whether it did, and the
-/// catalog it replaced.
-fn install(
-    state: &mut State,
-    asked_of: &Arc<IndexedCatalog>,
-    next: Arc<IndexedCatalog>,
-) -> (bool, Option<Arc<IndexedCatalog>>) {
-    if !state
-        .catalog
-        .as_ref()
-        .is_some_and(|current| Arc::ptr_eq(current, asked_of))
-    {
-        return (false, None);
+/// The statements of the projects that `catalog` has no description of, with their keys, and
+/// the keys of all their statements.
+fn missing_statements(
+    catalog: &IndexedCatalog,
+    snapshots: &[Arc<Snapshot>],
+) -> (Vec<(String, StatementToDescribe)>, HashSet<String>) {
+    let mut missing = Vec::new();
+    let mut in_use = HashSet::new();
+    for snapshot in snapshots {
+        for statement in schemals_ide::project_statements(&snapshot.project, &snapshot.model) {
+            let key = statement_key(&statement.sql);
+            if !in_use.insert(key.clone()) || catalog.statement(&statement.sql).is_some() {
+                continue;
+            }
+            missing.push((
+                key,
+                StatementToDescribe {
+                    sql: statement.sql,
+                    placeholders: statement.placeholders,
+                },
+            ));
+        }
     }
-    // What was asked stays asked: the descriptions are in the catalog now.
-    state.describer.catalog = Arc::as_ptr(&next) as usize;
-    (true, state.catalog.replace(next))
+    (missing, in_use)
 }
