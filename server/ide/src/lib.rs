@@ -157,9 +157,3 @@ impl IndexedCatalog {
             .or_else(|| self.catalog.statement(sql))
     }
 }
-
-impl Clone for IndexedCatalog {
-    fn clone(&self) -> IndexedCatalog {
-        IndexedCatalog::new((*self.catalog).clone())
-    }
-}
