@@ -180,6 +180,19 @@ fn findings(root: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Runs `schemals introspect` on `root` with `db`; its stderr, once it succeeded.
+fn introspect(root: &Path, db: &Database) -> String {
+    let output = schemals(&[
+        "introspect",
+        &root.to_string_lossy(),
+        "--database-url",
+        &db.url(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "introspect failed: {stderr}");
+    stderr
+}
+
 fn snapshot(root: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(root.join("amplify/data/schemals-catalog.json"))
         .expect("the snapshot was written");
@@ -225,14 +238,7 @@ fn postgres_describes_statements_and_the_check_works_from_the_snapshot() {
          });\n\nexport const data = defineData({ schema });\n",
     );
 
-    let output = schemals(&[
-        "introspect",
-        &root.to_string_lossy(),
-        "--database-url",
-        &db.url(),
-    ]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "introspect failed: {stderr}");
+    let stderr = introspect(&root, &db);
     assert!(
         stderr.contains("described 1 SQL statements (0 refused by the database)"),
         "{stderr}"
@@ -286,17 +292,7 @@ fn postgres_keeps_the_reason_of_a_statement_it_refuses() {
          \x20 wrong: a.query().returns(a.json()).handler(a.handler.inlineSql('SELECT content + 1 FROM notes')),\n\
          });\n\nexport const data = defineData({ schema });\n",
     );
-    let output = schemals(&[
-        "introspect",
-        &root.to_string_lossy(),
-        "--database-url",
-        &db.url(),
-    ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    introspect(&root, &db);
     let snapshot = snapshot(&root);
     assert_eq!(
         snapshot["statements"][0]["error"],
@@ -322,12 +318,7 @@ fn postgres_keeps_the_reason_of_a_statement_it_refuses() {
     assert_eq!(refusals(&root, &["--database-url", &db.url()]), expected);
 
     // The database is gone: its reason is reported from the snapshot, on the `+`.
-    let _ = schemals(&[
-        "introspect",
-        &root.to_string_lossy(),
-        "--database-url",
-        &db.url(),
-    ]);
+    introspect(&root, &db);
     db.drop_now();
     assert_eq!(refusals(&root, &[]), expected);
     let _ = std::fs::remove_dir_all(&root);
@@ -370,14 +361,7 @@ fn mariadb_keeps_the_reason_of_a_statement_it_refuses_and_the_check_reports_it()
          \x20 add: a.mutation().arguments({ id: a.integer(), email: a.string() }).returns(a.json()).handler(a.handler.inlineSql('INSERT INTO customers (id, email) VALUES (:id, :email)')),\n\
          });\n\nexport const data = defineData({ schema });\n",
     );
-    let output = schemals(&[
-        "introspect",
-        &root.to_string_lossy(),
-        "--database-url",
-        &db.url(),
-    ]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "introspect failed: {stderr}");
+    let stderr = introspect(&root, &db);
     assert!(
         stderr.contains("described 2 SQL statements (1 refused by the database)"),
         "{stderr}"
@@ -432,14 +416,7 @@ fn mariadb_describes_statements_and_the_check_works_from_the_snapshot() {
          \x20   .handler(a.handler.inlineSql(\"SELECT id, email, balance * 2 AS doubled FROM customers WHERE email = :email\")),\n\
          });\n\nexport const data = defineData({ schema });\n",
     );
-    let output = schemals(&[
-        "introspect",
-        &root.to_string_lossy(),
-        "--database-url",
-        &db.url(),
-    ]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "introspect failed: {stderr}");
+    introspect(&root, &db);
     let snapshot = snapshot(&root);
     assert_eq!(
         described_columns(&snapshot),
