@@ -25,7 +25,7 @@ pub use memo::AnalysisMemo;
 pub use project::{Project, ProjectFile, SourceKind};
 pub use schemals_catalog::{Catalog, CatalogIndex, Engine, StatementDescription};
 pub use schemals_syntax::text::{LineCol, LineIndex, TextRange};
-pub use sql_checks::{ProjectStatement, project_statements};
+pub use sql_checks::{ProjectStatement, project_statements, project_statements_where};
 pub use synthesize::{Synthesis, SynthesisError, SynthesisOptions, amplify_identifier, synthesize};
 
 use std::path::PathBuf;

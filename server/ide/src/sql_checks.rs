@@ -955,7 +955,18 @@ pub struct ProjectStatement {
 
 /// Every SQL text of the project, once each, for `schemals introspect` to have described.
 pub fn project_statements(project: &Project, model: &SchemaModel) -> Vec<ProjectStatement> {
+    project_statements_where(project, model, |_| true)
+}
+
+/// The SQL texts of the project that `wanted` accepts (it sees each text once), with their
+/// placeholders: the others are not analysed.
+pub fn project_statements_where(
+    project: &Project,
+    model: &SchemaModel,
+    mut wanted: impl FnMut(&str) -> bool,
+) -> Vec<ProjectStatement> {
     let mut out: Vec<ProjectStatement> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for schema in model.schemas.iter().filter(|s| s.is_sql()) {
         let engine = schema
             .engine()
@@ -979,7 +990,11 @@ pub fn project_statements(project: &Project, model: &SchemaModel) -> Vec<Project
                 },
                 _ => continue,
             };
-            if sql.trim().is_empty() || out.iter().any(|s| s.sql == sql) {
+            if sql.trim().is_empty() || seen.contains(&sql) {
+                continue;
+            }
+            seen.push(sql.clone());
+            if !wanted(&sql) {
                 continue;
             }
             let placeholders = schemals_sql::analyze(&sql, engine, None)

@@ -208,13 +208,14 @@ fn missing_statements(
     let mut missing = Vec::new();
     let mut in_use = HashSet::new();
     for snapshot in snapshots {
-        for statement in schemals_ide::project_statements(&snapshot.project, &snapshot.model) {
-            let key = statement_key(&statement.sql);
-            if !in_use.insert(key.clone()) || catalog.statement(&statement.sql).is_some() {
-                continue;
-            }
+        // Only the texts without a description are analysed (for their placeholders).
+        let statements =
+            schemals_ide::project_statements_where(&snapshot.project, &snapshot.model, |sql| {
+                in_use.insert(statement_key(sql)) && catalog.statement(sql).is_none()
+            });
+        for statement in statements {
             missing.push((
-                key,
+                statement_key(&statement.sql),
                 StatementToDescribe {
                     sql: statement.sql,
                     placeholders: statement.placeholders,
