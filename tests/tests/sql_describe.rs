@@ -324,6 +324,49 @@ fn postgres_keeps_the_reason_of_a_statement_it_refuses() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// PostgreSQL gives the error's position in characters of the text it was sent, whose `:name`
+/// placeholders were rewritten to `$1` padded to their length: the diagnostic still marks the `+`
+/// after a placeholder and after text of several bytes per character.
+#[test]
+fn postgres_places_its_refusal_after_placeholders_and_multibyte_text() {
+    let db = Database::postgres("schemals_describe_offset");
+    db.sql("CREATE TABLE notes (id uuid PRIMARY KEY, content text)");
+    let line = "\x20 wrong: a.query().arguments({ title: a.string() }).returns(a.json()).handler(a.handler.inlineSql(\"SELECT '\u{e9}t\u{e9}' || :title AS a, content + 1 AS b FROM notes\")),";
+    let root = project(
+        "offset",
+        &generated(
+            "postgresql",
+            "    \"notes\": a.model({\n        \"id\": a.id().required(),\n        \"content\": a.string()\n    }).identifier([\n        \"id\"\n    ])",
+        ),
+        &format!(
+            "import {{ a, defineData }} from '@aws-amplify/backend';\n\
+             import {{ schema as generated }} from './schema.sql';\n\n\
+             const schema = generated.authorization((allow) => [allow.authenticated()]).addToSchema({{\n\
+             {line}\n\
+             }});\n\nexport const data = defineData({{ schema }});\n"
+        ),
+    );
+    introspect(&root, &db);
+    let snapshot = snapshot(&root);
+    let sql = "SELECT '\u{e9}t\u{e9}' || :title AS a, content + 1 AS b FROM notes";
+    let plus = sql.find('+').expect("+");
+    assert_eq!(
+        snapshot["statements"][0]["error_offset"],
+        serde_json::json!(plus)
+    );
+    // The `+` in the editor's columns (UTF-16; `é` is one unit, two bytes).
+    let column = line[..line.find('+').expect("+")].encode_utf16().count() as u64;
+    assert_eq!(
+        refusals(&root, &[]),
+        [(
+            "The database refused this statement: operator does not exist: text + integer"
+                .to_owned(),
+            (4, column, column + 1)
+        )]
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// (message, (line, start, end)) of each `sql-database-refused` diagnostic of `check` with
 /// `args`, 0-based UTF-16.
 fn refusals(root: &Path, args: &[&str]) -> Vec<(String, (u64, u64, u64))> {
