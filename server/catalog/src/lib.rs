@@ -100,6 +100,16 @@ pub struct StatementDescription {
     pub error_code: Option<String>,
 }
 
+/// One SQL text of a project for the database to describe, with its `:name` placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementToDescribe {
+    /// The text as written (its hash is the description's key).
+    pub sql: String,
+    /// Each placeholder's name (without the colon) and byte range (covering `:name`), in text
+    /// order.
+    pub placeholders: Vec<(String, std::ops::Range<usize>)>,
+}
+
 impl StatementDescription {
     /// Whether the database refused the text itself, as it would refuse it when the query runs:
     /// not for lack of a privilege of the user that described it, a read-only transaction, a
@@ -150,6 +160,17 @@ pub fn statement_key(sql: &str) -> String {
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("{hash:016x}")
+}
+
+/// The description of key `key` ([`statement_key`]) in `sorted`, a list sorted by key.
+pub fn find_statement<'a>(
+    sorted: &'a [StatementDescription],
+    key: &str,
+) -> Option<&'a StatementDescription> {
+    sorted
+        .binary_search_by(|s| s.key.as_str().cmp(key))
+        .ok()
+        .and_then(|i| sorted.get(i))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -346,11 +367,7 @@ impl Catalog {
 
     /// The stored description of `sql`, if `schemals introspect` described it.
     pub fn statement(&self, sql: &str) -> Option<&StatementDescription> {
-        let key = statement_key(sql);
-        self.statements
-            .binary_search_by(|s| s.key.as_str().cmp(key.as_str()))
-            .ok()
-            .and_then(|i| self.statements.get(i))
+        find_statement(&self.statements, &statement_key(sql))
     }
 
     /// Sorts every list into the snapshot's canonical order, so that two introspections of the same

@@ -37,7 +37,7 @@ mod mysql;
 mod postgres;
 mod target;
 
-pub use describe::{StatementToDescribe, describe};
+pub use describe::describe;
 pub use error::{IntrospectError, Stage};
 pub use target::{ConnectionTarget, redact};
 

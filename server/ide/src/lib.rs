@@ -25,7 +25,7 @@ pub use memo::AnalysisMemo;
 pub use project::{Project, ProjectFile, SourceKind};
 pub use schemals_catalog::{Catalog, CatalogIndex, Engine, StatementDescription};
 pub use schemals_syntax::text::{LineCol, LineIndex, TextRange};
-pub use sql_checks::{ProjectStatement, project_statements, project_statements_where};
+pub use sql_checks::{project_statements, project_statements_where};
 pub use synthesize::{Synthesis, SynthesisError, SynthesisOptions, amplify_identifier, synthesize};
 
 use std::path::PathBuf;
@@ -150,10 +150,7 @@ impl IndexedCatalog {
     /// (`schemals introspect` stored it).
     pub fn statement(&self, sql: &str) -> Option<&StatementDescription> {
         let key = schemals_catalog::statement_key(sql);
-        self.described
-            .binary_search_by(|s| s.key.as_str().cmp(key.as_str()))
-            .ok()
-            .and_then(|i| self.described.get(i))
-            .or_else(|| self.catalog.statement(sql))
+        schemals_catalog::find_statement(&self.described, &key)
+            .or_else(|| schemals_catalog::find_statement(&self.catalog.statements, &key))
     }
 }

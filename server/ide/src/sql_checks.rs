@@ -11,13 +11,13 @@
 //! A statement the database refused to prepare when it was described is reported with the
 //! database's own reason, unless schemals' SQL analysis already reports an error in it (the same
 //! mistake said twice) or the refusal was about the describing session rather than the text (a
-//! missing privilege, a timeout: see `StatementDescription::refused_text`). The description is of the exact text: an edited statement has none until
-//! it is described again.
+//! missing privilege, a timeout: see `StatementDescription::refused_text`). The description is of
+//! the exact text: an edited statement has none until it is described again.
 
 use std::ops::Range;
 use std::path::Path;
 
-use schemals_catalog::{Column, Engine, StatementDescription};
+use schemals_catalog::{Column, Engine, StatementDescription, StatementToDescribe};
 use schemals_sql::lexical::{SqlToken, TokenKind};
 use schemals_sql::{SqlAnalysis, StatementKind};
 use schemals_syntax::model::*;
@@ -99,6 +99,8 @@ struct Ctx<'a> {
     op: &'a Operation,
     schema: SchemaId,
     sql: &'a str,
+    /// The database's description of `sql`, if it has described it.
+    description: Option<&'a StatementDescription>,
     host: Host<'a>,
     out: Vec<Diagnostic>,
 }
@@ -145,6 +147,7 @@ pub(crate) fn check_handler(
         op,
         schema: schema_id,
         sql,
+        description: catalog.and_then(|c| c.statement(sql)),
         host,
         out: Vec::new(),
     };
@@ -196,7 +199,7 @@ impl<'a> Ctx<'a> {
     // ----- the database's word -----
 
     fn database_refusal(&mut self, analysis: &SqlAnalysis, tokens: &[SqlToken]) {
-        let Some(description) = self.catalog.and_then(|c| c.statement(self.sql)) else {
+        let Some(description) = self.description else {
             return;
         };
         let Some(reason) = description
@@ -416,10 +419,7 @@ impl<'a> Ctx<'a> {
         if !returns_rows {
             return;
         }
-        let description = self
-            .catalog
-            .and_then(|c| c.statement(self.sql))
-            .filter(|d| d.error.is_none());
+        let description = self.description.filter(|d| d.error.is_none());
         let columns = match description {
             Some(d) => described_columns(d),
             None => match self.static_columns(statement) {
@@ -944,17 +944,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// One SQL text of the project that a database can describe: the first SQL handler of each
-/// operation of a SQL schema, inline (read whole) or from its `.sql` file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProjectStatement {
-    pub sql: String,
-    /// `:name` placeholders: name without the colon, byte range covering `:name`.
-    pub placeholders: Vec<(String, Range<usize>)>,
-}
-
-/// Every SQL text of the project, once each, for `schemals introspect` to have described.
-pub fn project_statements(project: &Project, model: &SchemaModel) -> Vec<ProjectStatement> {
+/// Every SQL text of the project, once each, for the database to describe: the first SQL handler
+/// of each operation of a SQL schema, inline (read whole) or from its `.sql` file.
+pub fn project_statements(project: &Project, model: &SchemaModel) -> Vec<StatementToDescribe> {
     project_statements_where(project, model, |_| true)
 }
 
@@ -964,9 +956,9 @@ pub fn project_statements_where(
     project: &Project,
     model: &SchemaModel,
     mut wanted: impl FnMut(&str) -> bool,
-) -> Vec<ProjectStatement> {
-    let mut out: Vec<ProjectStatement> = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
+) -> Vec<StatementToDescribe> {
+    let mut out = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
     for schema in model.schemas.iter().filter(|s| s.is_sql()) {
         let engine = schema
             .engine()
@@ -979,30 +971,25 @@ pub fn project_statements_where(
             let Some(handler) = op.sql_handler() else {
                 continue;
             };
-            let sql = match handler {
-                Handler::InlineSql { sql: Some(map), .. } if map.complete => map.text.clone(),
-                Handler::SqlReference {
-                    resolved: Some(path),
-                    ..
-                } => match project.sql_file(path) {
-                    Some(file) => file.text.to_string(),
-                    None => continue,
-                },
-                _ => continue,
+            let Some((sql, _)) = handler_sql(project, handler) else {
+                continue;
             };
-            if sql.trim().is_empty() || seen.contains(&sql) {
+            if seen.contains(&sql) {
                 continue;
             }
-            seen.push(sql.clone());
-            if !wanted(&sql) {
+            seen.push(sql);
+            if !wanted(sql) {
                 continue;
             }
-            let placeholders = schemals_sql::analyze(&sql, engine, None)
+            let placeholders = schemals_sql::analyze(sql, engine, None)
                 .placeholders
                 .into_iter()
                 .map(|p| (p.name, p.range))
                 .collect();
-            out.push(ProjectStatement { sql, placeholders });
+            out.push(StatementToDescribe {
+                sql: sql.to_owned(),
+                placeholders,
+            });
         }
     }
     out

@@ -424,14 +424,7 @@ fn describe_statements(
     model: &schemals_syntax::model::SchemaModel,
     catalog: &mut Catalog,
 ) -> Result<Option<String>, String> {
-    let statements: Vec<live::StatementToDescribe> =
-        schemals_ide::project_statements(project, model)
-            .into_iter()
-            .map(|s| live::StatementToDescribe {
-                sql: s.sql,
-                placeholders: s.placeholders,
-            })
-            .collect();
+    let statements = schemals_ide::project_statements(project, model);
     if statements.is_empty() {
         return Ok(None);
     }

@@ -9,8 +9,6 @@
 //! length so that error positions still line up with the text as written: `:owner` becomes
 //! `$1    ` (PostgreSQL; one number per distinct name) or `?     ` (MySQL; one per occurrence).
 
-use std::ops::Range;
-
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{
@@ -19,17 +17,9 @@ use sqlx::{
 
 use super::target::{self, ConnectOptions, Scrubber};
 use super::{IntrospectError, IntrospectOptions, Session, Stage, close, timeout_millis};
-use crate::{DescribedColumn, DescribedParameter, StatementDescription, statement_key};
-
-/// One SQL text of the project, with its `:name` placeholders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatementToDescribe {
-    /// The text as written (its hash is the description's key).
-    pub sql: String,
-    /// Each placeholder's name (without the colon) and byte range (covering `:name`), in text
-    /// order.
-    pub placeholders: Vec<(String, Range<usize>)>,
-}
+use crate::{
+    DescribedColumn, DescribedParameter, StatementDescription, StatementToDescribe, statement_key,
+};
 
 /// Describes every statement with the database `url` names. A statement the database refuses gets
 /// a description with its `error` (scrubbed of the URL's secrets); connection failures fail the

@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use schemals_catalog::live::{self, StatementToDescribe};
-use schemals_catalog::statement_key;
+use schemals_catalog::live;
+use schemals_catalog::{StatementToDescribe, statement_key};
 use schemals_ide::IndexedCatalog;
 use tower_lsp_server::Client;
 
@@ -86,20 +86,20 @@ async fn rounds(
 ) {
     loop {
         let installed = round(&state, &generation).await;
-        let again = {
+        // After an install its publish starts the next round.
+        let another = {
             let mut guard = lock(&state);
-            let again = std::mem::take(&mut guard.describer.again);
-            guard.describer.running = again && !installed;
-            again && !installed
+            let another = std::mem::take(&mut guard.describer.again) && !installed;
+            guard.describer.running = another;
+            another
         };
         if installed {
             generation.fetch_add(1, Ordering::SeqCst);
             tracing::debug!("statement descriptions added to the catalog");
-            // Its publish starts the next round.
             publish_project(state, generation, client, root).await;
             return;
         }
-        if !again {
+        if !another {
             return;
         }
     }
@@ -139,6 +139,7 @@ async fn round(state: &Arc<Mutex<State>>, generation: &Arc<AtomicU64>) -> bool {
         describer.asked.retain(|key| in_use.contains(key));
         let asking: Vec<(String, StatementToDescribe)> = missing
             .into_iter()
+            .map(|statement| (statement_key(&statement.sql), statement))
             .filter(|(key, _)| !describer.asked.contains(key))
             .take(BATCH)
             .collect();
@@ -199,29 +200,21 @@ fn what_is_in_use(
     Some((url, catalog, snapshots))
 }
 
-/// The statements of the projects that `catalog` has no description of, with their keys, and
-/// the keys of all their statements.
+/// The statements of the projects that `catalog` has no description of, and the keys of all
+/// their statements.
 fn missing_statements(
     catalog: &IndexedCatalog,
     snapshots: &[Arc<Snapshot>],
-) -> (Vec<(String, StatementToDescribe)>, HashSet<String>) {
+) -> (Vec<StatementToDescribe>, HashSet<String>) {
     let mut missing = Vec::new();
     let mut in_use = HashSet::new();
     for snapshot in snapshots {
         // Only the texts without a description are analysed (for their placeholders).
-        let statements =
-            schemals_ide::project_statements_where(&snapshot.project, &snapshot.model, |sql| {
-                in_use.insert(statement_key(sql)) && catalog.statement(sql).is_none()
-            });
-        for statement in statements {
-            missing.push((
-                statement_key(&statement.sql),
-                StatementToDescribe {
-                    sql: statement.sql,
-                    placeholders: statement.placeholders,
-                },
-            ));
-        }
+        missing.extend(schemals_ide::project_statements_where(
+            &snapshot.project,
+            &snapshot.model,
+            |sql| in_use.insert(statement_key(sql)) && catalog.statement(sql).is_none(),
+        ));
     }
     (missing, in_use)
 }
