@@ -703,7 +703,8 @@ fn after_regeneration_resource_ts_shows_what_the_new_catalog_breaks() {
 
 /// With the database up, a statement typed in the editor is described by the database once the
 /// typing pauses, as `schemals introspect` describes the snapshot's: its refusal shows with the
-/// database's reason, on the token PostgreSQL names, and goes once the statement is mended.
+/// database's reason, on the token PostgreSQL names; the mended statement is described in turn,
+/// and the database's type of its result column shows what the static analysis cannot know.
 #[test]
 fn a_statement_written_with_the_database_up_is_described_and_its_refusal_shown() {
     let db = Database::create("schemals_lc_describe");
@@ -713,7 +714,8 @@ fn a_statement_written_with_the_database_up_is_described_and_its_refusal_shown()
                 import { schema as generated } from './schema.sql';\n\
                 \n\
                 const schema = generated.authorization((allow) => [allow.authenticated()]).addToSchema({\n\
-                \x20 plusOne: a.query().returns(a.json()).handler(a.handler.inlineSql('SELECT content + 1 AS n FROM notes')),\n\
+                \x20 Row: a.customType({ n: a.integer() }),\n\
+                \x20 rows: a.query().returns(a.ref('Row').array()).handler(a.handler.inlineSql('SELECT content + 1 AS n FROM notes')),\n\
                 });\n\
                 \n\
                 export const data = defineData({ schema });\n";
@@ -739,22 +741,38 @@ fn a_statement_written_with_the_database_up_is_described_and_its_refusal_shown()
         })]
     );
 
-    // Mended: the new text has no description yet, then one without a refusal; nothing shows.
-    let mended = text.replace("content + 1", "length(content) + 1");
+    // Mended: the new text has no description yet, so nothing shows; once the database has
+    // described it, its result column's type (text, which the static analysis cannot tell from
+    // `upper(...)`) does not fit the field.
+    let mended = text.replace("content + 1 AS n", "upper(content) AS n");
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": mended}]}),
     );
     let after = client.diagnostics_until(&uri, |list| list.is_empty());
     assert!(after.is_empty());
-    // Given time to describe it, the mended statement stays clean.
-    std::thread::sleep(Duration::from_millis(1500));
-    let settled = client.diagnostics_until(&uri, |_| true);
-    assert!(settled.is_empty(), "{settled:#?}");
-    assert!(
-        !log.iter().any(|m| m.to_string().contains("pw-s3cret")),
-        "the password leaked"
+    let described = client.diagnostics_until(&uri, |list| !list.is_empty());
+    // On the column's alias in the select list.
+    let (line, col) = position_of(&mended, "n FROM notes");
+    assert_eq!(
+        described,
+        vec![json!({
+            "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}},
+            "severity": 2,
+            "code": "sql-column-type-mismatch",
+            "source": "schemals",
+            "message": "Result column \"n\" is text but field Row.n is Int: the value cannot convert",
+        })]
     );
     client.shutdown();
+    let server_log = std::fs::read_to_string(log_file_of(&root)).unwrap_or_default();
+    assert!(
+        !log.iter().any(|m| m.to_string().contains("pw-s3cret"))
+            && !described
+                .iter()
+                .any(|d| d.to_string().contains("pw-s3cret"))
+            && !server_log.contains("pw-s3cret"),
+        "the password leaked"
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
