@@ -110,8 +110,8 @@ fn files_outside_amplify_get_no_diagnostics_and_the_server_keeps_serving() {
 }
 
 /// The generated file, opened after the first analysis (which keeps its evaluation, not its
-/// tree), is parsed off the message loop when it opens: its first change re-parses incrementally
-/// instead of parsing the whole file on the way to the keystroke's diagnostics, and the
+/// tree), is parsed off the message loop when it opens: its first change re-parses the edited
+/// string alone instead of parsing the whole file on the way to the keystroke's diagnostics, and the
 /// diagnostics are those of the edited text.
 #[test]
 fn an_opened_generated_file_is_parsed_ahead_of_its_first_change() {
@@ -194,8 +194,8 @@ fn an_opened_generated_file_is_parsed_ahead_of_its_first_change() {
         .collect();
     assert!(
         how.first()
-            .is_some_and(|l| l.ends_with("re-parsed incrementally")),
-        "the first change did not re-parse incrementally:\n{log_text}"
+            .is_some_and(|l| l.ends_with("re-parsed by region")),
+        "the first change did not re-parse by region:\n{log_text}"
     );
 
     // The column back: the error clears.

@@ -167,7 +167,7 @@ fn main() {
         };
         let mut text = original.to_string();
         let mut lines = LineIndex::new(&text);
-        let mut tree = schemals_syntax::parse_typescript(&text, None);
+        let mut tree = schemals_syntax::parse_typescript(&text);
         let offset = text.find(at).expect("edit point") + at.len();
         let position = lines.line_col(&text, offset);
         let after = LineCol {
@@ -204,10 +204,10 @@ fn main() {
             };
             typed = !typed;
             let change = apply_change(&mut text, &mut lines, Some(range), insert);
-            if let (Some(change), Some(old)) = (change, tree.as_mut()) {
-                schemals_syntax::edit_tree(old, &change);
-            }
-            tree = schemals_syntax::parse_typescript(&text, tree.as_ref());
+            tree = match (change, &tree) {
+                (Some(change), Some(old)) => old.edited(&text, &change),
+                _ => schemals_syntax::parse_typescript(&text),
+            };
             analyse(&text, tree.clone(), &lines)
         });
     };

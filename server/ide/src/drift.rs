@@ -754,7 +754,7 @@ mod tests {
         project.add(ProjectFile::typescript(
             path.clone(),
             Arc::from(generated),
-            schemals_syntax::parse_typescript(generated, None),
+            schemals_syntax::parse_typescript(generated),
         ));
         let model = project.evaluate();
         let indexed = IndexedCatalog::new(catalog);
@@ -831,7 +831,7 @@ mod tests {
         lines.swap(content, n);
         let reordered = lines.join("\n") + "\n";
         assert_ne!(reordered, file);
-        let tree = schemals_syntax::parse_typescript(&reordered, None);
+        let tree = schemals_syntax::parse_typescript(&reordered);
         assert!(
             tree.is_some_and(|t| !t.root_node().has_error()),
             "{reordered}"

@@ -12,7 +12,7 @@ use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tree_sitter::{Node, Tree};
+use crate::{Node, Tree};
 
 use crate::field;
 use crate::model::*;

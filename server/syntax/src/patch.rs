@@ -8,7 +8,7 @@
 //! other value, is the same. The model is then the previous one with that SQL read again and the
 //! file's later spans moved by the edit's length.
 
-use tree_sitter::{Node, Tree};
+use crate::{Node, Tree};
 
 use crate::eval::string_value;
 use crate::field;

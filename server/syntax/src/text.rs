@@ -187,22 +187,29 @@ impl LineIndex {
     }
 }
 
-/// What one content change did to a text: byte offsets, and the same places as tree-sitter points
-/// (rows counted by `\n` only, columns in bytes), as an incremental re-parse needs them.
+/// What one content change did to a text, in byte offsets: `start..old_end` of the old text became
+/// `start..new_end` of the new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextChange {
     pub start: usize,
     pub old_end: usize,
     pub new_end: usize,
-    pub start_point: (usize, usize),
-    pub old_end_point: (usize, usize),
-    pub new_end_point: (usize, usize),
+    /// Whether the old text's `start..old_end` was spaces and tabs only (or nothing): such an
+    /// edit between two tokens changes no syntax.
+    pub removed_blank: bool,
+}
+
+/// Spaces and tabs: what can be typed between two tokens without changing the syntax (a line
+/// break can: automatic semicolons).
+pub fn is_blank(text: &str) -> bool {
+    text.bytes().all(|b| b == b' ' || b == b'\t')
 }
 
 /// Applies one editor change to `text` and keeps `lines` in step: `range` is in LSP positions,
 /// clamped as [`LineIndex::offset`] clamps them (an end before the start counts as the start), or
-/// `None` to replace the whole text. Returns the edit for an incremental re-parse, or `None` when
-/// the whole text was replaced. No position a client sends can make it panic.
+/// `None` to replace the whole text. Returns the edit for a re-parse of what it edited (see
+/// `Tree::edited`), or `None` when the whole text was replaced. No position a client sends can
+/// make it panic.
 pub fn apply_change(
     text: &mut String,
     lines: &mut LineIndex,
@@ -217,8 +224,7 @@ pub fn apply_change(
     // `offset` only returns char boundaries within the text, so the slice below is safe.
     let start = lines.offset(text, from);
     let old_end = lines.offset(text, to).max(start);
-    let start_point = tree_point(text, start);
-    let old_end_point = tree_point(text, old_end);
+    let removed_blank = is_blank(&text[start..old_end]);
     text.replace_range(start..old_end, new_text);
     let new_end = start + new_text.len();
     lines.edit(text, start, old_end, new_end);
@@ -226,21 +232,8 @@ pub fn apply_change(
         start,
         old_end,
         new_end,
-        start_point,
-        old_end_point,
-        new_end_point: tree_point(text, new_end),
+        removed_blank,
     })
-}
-
-/// The tree-sitter point (row, byte column) of `offset`: tree-sitter breaks rows at `\n` only.
-fn tree_point(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
-    let row = before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    (row, before.len() - line_start)
 }
 
 /// The largest char boundary not after `offset`.

@@ -29,7 +29,7 @@ fn run(text: &str) {
     let source = One(
         PathBuf::from("/p/amplify/data/resource.ts"),
         text.to_owned(),
-        parse_typescript(text, None),
+        parse_typescript(text),
     );
     let model = evaluate(&source, &[FileId(0)]);
     let _ = schemals_syntax::dump::dump(&model);

@@ -108,7 +108,7 @@ fn edit(texts: &[(&str, &str)], file: usize, at: usize, remove: usize, insert: &
     edited[file].1 = &new;
     let after = project(&edited);
     let whole = evaluate(&after, &roots(&after));
-    let tree = parse_typescript(&new, None).expect("parses");
+    let tree = parse_typescript(&new).expect("parses");
     match patch_sql_string_edit(&previous, FileId(file as u32), old, &new, &tree) {
         Some(patched) => {
             assert_eq!(
@@ -133,7 +133,7 @@ fn edit_literals(
 ) -> usize {
     let mut patched = 0;
     for (file, (_, text)) in texts.iter().enumerate() {
-        let tree = parse_typescript(text, None).expect("parses");
+        let tree = parse_typescript(text).expect("parses");
         let mut found = Vec::new();
         literals(tree.root_node(), &mut found);
         for range in found.into_iter().filter(|r| pick(&text[..r.start])) {
@@ -251,7 +251,7 @@ export const schema = a.schema({
         let before = format!("{previous:#?}");
         let old = texts[0].1;
         let new = format!("{}0{}", &old[..at], &old[at..]);
-        let tree = parse_typescript(&new, None).expect("parses");
+        let tree = parse_typescript(&new).expect("parses");
         let patched =
             patch_sql_string_edit(&previous, FileId(0), old, &new, &tree).expect("patched");
         assert_eq!(

@@ -23,7 +23,7 @@ use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
-use tree_sitter::Node;
+use crate::Node;
 
 use super::{Evaluator, Value};
 use crate::field;

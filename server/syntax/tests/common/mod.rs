@@ -16,7 +16,7 @@ impl Files {
         Files {
             files: files
                 .iter()
-                .map(|(p, t)| (PathBuf::from(p), (*t).to_owned(), parse_typescript(t, None)))
+                .map(|(p, t)| (PathBuf::from(p), (*t).to_owned(), parse_typescript(t)))
                 .collect(),
         }
     }

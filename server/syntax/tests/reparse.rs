@@ -1,0 +1,183 @@
+//! An edit parsed again by region ([`Tree::edited`]) gives the tree a parse of the whole new text
+//! gives, node for node, over every schema file of the fixtures and many kinds of keystroke.
+
+use std::path::Path;
+
+use schemals_syntax::Tree;
+use schemals_syntax::text::{LineIndex, apply_change};
+
+/// Every `.ts` file under the check, generate and deploy fixtures.
+fn fixture_texts() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let mut found = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("fixture folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "ts") {
+                let text = std::fs::read_to_string(&path).expect("fixture text");
+                found.push((path.display().to_string(), text));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Applies `replacement` over `start..end` of `text`; the new text and its tree by both ways.
+fn edit(
+    text: &str,
+    tree: &Tree,
+    start: usize,
+    end: usize,
+    replacement: &str,
+) -> (String, Tree, Option<Tree>) {
+    let mut new_text = text.to_owned();
+    let mut lines = LineIndex::new(&new_text);
+    let (from, to) = (
+        lines.line_col(&new_text, start),
+        lines.line_col(&new_text, end),
+    );
+    let change = apply_change(&mut new_text, &mut lines, Some((from, to)), replacement)
+        .expect("a ranged change");
+    let whole = Tree::parse(&new_text).expect("parsed");
+    let region = tree.reparse_region(&new_text, &change);
+    (new_text, whole, region)
+}
+
+#[test]
+fn keystrokes_parsed_by_region_give_the_whole_parse() {
+    let edits: &[(&str, usize)] = &[
+        ("x", 0),
+        ("", 1),
+        ("\"", 0),
+        ("'", 0),
+        ("`", 0),
+        ("(", 0),
+        (")", 0),
+        ("{", 0),
+        ("}", 0),
+        ("[", 0),
+        (",", 0),
+        (".", 0),
+        ("\n", 0),
+        ("=>", 0),
+        ("/*", 0),
+        ("${", 0),
+        ("<", 0),
+        ("é", 0),
+        (" ", 0),
+        ("\t ", 0),
+        ("", 1),
+        ("  ", 2),
+    ];
+    let (mut checked, mut by_region) = (0usize, 0usize);
+    let mut typed = (0usize, 0usize);
+    for (path, text) in fixture_texts() {
+        let tree = Tree::parse(&text).expect("parsed");
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        // Every third place: the fixtures hold about 140 KB of schema files.
+        for (n, &start) in boundaries.iter().enumerate().step_by(3) {
+            let (insert, removed) = edits[n % edits.len()];
+            let end = boundaries.get(n + removed).copied().unwrap_or(start);
+            let (new_text, whole, region) = edit(&text, &tree, start, end, insert);
+            checked += 1;
+            if insert == "x" {
+                typed.0 += 1;
+            }
+            if let Some(region) = region {
+                by_region += 1;
+                if insert == "x" {
+                    typed.1 += 1;
+                }
+                assert!(
+                    region == whole,
+                    "{path}: {insert:?} over {start}..{end} parsed by region differs from the whole parse of\n{new_text}"
+                );
+            }
+        }
+    }
+    // The region path is a common one, not a fallback that never runs. A letter typed between
+    // two entries, or after a call, is a syntax error, and edits that unbalance a bracket or a
+    // quote, or edit imports and comments at the top level, are parsed whole.
+    eprintln!("{by_region} of {checked} edits parsed by region; letters: {typed:?}");
+    assert!(checked > 10_000, "{checked} edits checked");
+    assert!(
+        by_region * 4 > checked,
+        "{by_region} of {checked} edits parsed by region"
+    );
+    assert!(
+        typed.1 * 5 > typed.0 * 2,
+        "{typed:?} letters typed, parsed by region"
+    );
+}
+
+#[test]
+fn a_model_keystroke_parses_the_edited_string_alone_and_the_rest_moves() {
+    let text = "const schema = a.schema({\n  Post: a.model({ title: a.string() }),\n  Tag: a.model({ name: a.string() }),\n});\n";
+    let tree = Tree::parse(text).expect("parsed");
+    let at = text.find("title").expect("title") + 2;
+    let (new_text, whole, region) = edit(text, &tree, at, at, "XY");
+    let region = region.expect("parsed by region");
+    assert!(region == whole);
+    let tag = new_text.find("Tag").expect("Tag");
+    let node = region
+        .root_node()
+        .descendant_for_byte_range(tag, tag + 3)
+        .expect("a node");
+    assert_eq!(
+        (node.kind(), node.byte_range()),
+        ("property_identifier", tag..tag + 3)
+    );
+}
+
+#[test]
+fn an_edit_that_breaks_the_region_falls_back_to_the_whole_parse() {
+    let text = "const schema = a.schema({\n  Post: a.model({ title: a.string() }),\n});\n";
+    let tree = Tree::parse(text).expect("parsed");
+    let at = text.find("a.string(").expect("call") + "a.string(".len();
+    // An unclosed string inside the call: no region parses cleanly.
+    let (new_text, whole, region) = edit(text, &tree, at, at, "\"");
+    assert!(region.is_none());
+    let edited = tree
+        .edited(
+            &new_text,
+            &schemals_syntax::text::TextChange {
+                start: at,
+                old_end: at,
+                new_end: at + 1,
+                removed_blank: true,
+            },
+        )
+        .expect("parsed");
+    assert!(edited == whole);
+    assert!(edited.root_node().has_error());
+}
+
+#[test]
+fn files_parsed_in_pieces_give_the_whole_parse() {
+    let (mut compared, mut in_pieces) = (0usize, 0usize);
+    for (path, text) in fixture_texts() {
+        let whole = Tree::parse(&text).expect("parsed");
+        // Small pieces, so that the fixtures have large literals; every size from one entry to
+        // a few.
+        for (large, group) in [(40, 1), (40, 60), (100, 200), (300, 100)] {
+            compared += 1;
+            if let Some(pieces) = Tree::parse_in_pieces(&text, large, group) {
+                in_pieces += 1;
+                assert!(
+                    pieces == whole,
+                    "{path} in pieces ({large}, {group}) differs"
+                );
+            }
+        }
+    }
+    assert!(
+        in_pieces * 2 > compared,
+        "{in_pieces} of {compared} parsed in pieces"
+    );
+}
