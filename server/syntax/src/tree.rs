@@ -62,7 +62,8 @@ impl NodeArray {
     /// An empty array for `capacity` nodes, in the spare allocation if it is large enough.
     fn with_capacity(capacity: usize) -> NodeArray {
         let mut spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
-        if spare.capacity() >= capacity {
+        // Not for a much smaller tree, which would keep the large allocation alive.
+        if spare.capacity() >= capacity && spare.capacity() <= capacity.saturating_mul(2) {
             let mut reused = std::mem::take(&mut *spare);
             reused.clear();
             return NodeArray(reused);
@@ -173,6 +174,15 @@ impl Tree {
         u32::try_from(new_text.len()).ok()?;
         let start = u32::try_from(change.start).ok()?;
         let old_end = u32::try_from(change.old_end).ok()?;
+        // In a tree with a syntax error anywhere, an edit may mend it (or change how it was
+        // recovered from): only the whole parse knows.
+        if self
+            .nodes
+            .first()
+            .is_none_or(|root| root.flags & HAS_ERROR != 0)
+        {
+            return None;
+        }
         let mut candidate = self.smallest_enclosing(start, old_end);
         if let Some(index) = candidate
             && let Some(tree) = self.blank_edit(index, new_text, change, delta)
@@ -183,8 +193,9 @@ impl Tree {
         let mut attempts = 0;
         while let Some(index) = candidate {
             let node = self.nodes[index as usize];
-            if node.flags & HAS_ERROR != 0 {
-                // So are its ancestors.
+            // A region as large as a file worth parsing in pieces is parsed as the whole file
+            // is: each failed attempt would cost as much, and its ancestors are larger still.
+            if (node.end - node.start) as usize > PIECES_FROM {
                 return None;
             }
             if REGION_KINDS.contains(&node.kind) {
@@ -293,14 +304,14 @@ impl Tree {
         {
             return None;
         }
-        let comment = LANGUAGE.id_for_node_kind("comment", true);
         let offset_delta = u32::try_from(delta.rem_euclid(1 << 32)).ok()?;
         if self
             .nodes
             .iter()
-            .any(|node| node.end == start && node.kind == comment)
+            .any(|node| node.end == start && TEXT_KINDS.contains(&node.kind))
         {
-            // A line comment runs to the end of its line, blanks typed after it included.
+            // A line comment (or `#!` line) runs to the end of its line, blanks typed after it
+            // included; no text token is worth telling apart here.
             return None;
         }
         let mut nodes = NodeArray::with_capacity(self.nodes.len());
@@ -420,18 +431,18 @@ impl Tree {
     }
 }
 
-/// Kinds whose text parses alone as it does in place, wherever they are written (a string,
-/// an object or a call is the same node in any expression; tree-sitter tells an object pattern
-/// or a block by another kind, which the check of the kind refuses).
+/// Kinds whose text parses alone as it does in place, wherever they are written: a string, an
+/// object or a call is the same node in any expression (tree-sitter tells an object pattern or a
+/// block by another kind, which the check of the kind refuses), and each ends with its own closing
+/// token, so an edit inside cannot make it take in what follows. Not an arrow function: an
+/// expression body is open on the right (`() => {} + 1` becomes `() => x = {} + 1`).
 static REGION_KINDS: LazyLock<Vec<u16>> = LazyLock::new(|| {
     [
         "object",
         "array",
         "call_expression",
-        "arrow_function",
         "string",
         "template_string",
-        "arguments",
     ]
     .iter()
     .map(|kind| LANGUAGE.id_for_node_kind(kind, true))
@@ -441,11 +452,19 @@ static REGION_KINDS: LazyLock<Vec<u16>> = LazyLock::new(|| {
 
 /// Kinds whose blanks are text.
 static TEXT_KINDS: LazyLock<Vec<u16>> = LazyLock::new(|| {
-    ["string", "template_string", "comment", "regex"]
-        .iter()
-        .map(|kind| LANGUAGE.id_for_node_kind(kind, true))
-        .filter(|&id| id != 0)
-        .collect()
+    [
+        "string",
+        "template_string",
+        "template_literal_type",
+        "comment",
+        "html_comment",
+        "hash_bang_line",
+        "regex",
+    ]
+    .iter()
+    .map(|kind| LANGUAGE.id_for_node_kind(kind, true))
+    .filter(|&id| id != 0)
+    .collect()
 });
 
 /// What [`copy_subtree`] does at a node: descend into its children, or go past them because the

@@ -23,8 +23,25 @@ fn fixture_texts() -> Vec<(String, String)> {
         }
     }
     found.sort();
+    found.extend(
+        TRICKY
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (format!("tricky text {i}"), (*text).to_owned())),
+    );
     found
 }
+
+/// Texts whose parse depends on context: arrow bodies, patterns, generics, templates, regular
+/// expressions, comments that run to the end of a line, automatic semicolons.
+const TRICKY: &[&str] = &[
+    "f(() => {} + 1);\nconst g = (a) => ({ a }), h = async (b: T) => b;\n",
+    "const { a, b: [c, d] } = x;\n[a, b] = [b, a];\n({ a: e } = y);\n",
+    "const v = f<T>(x) < g > (h);\nconst w = a < b, z = c > (d);\n",
+    "type T = `a${B} c`;\nconst s = `x ${ y + `z ${w}` } v`;\nconst r = /a[/]b/g.test(q) / 2;\n",
+    "#!/usr/bin/env node\n// line\nconst a = 1 // after\n/* block */ let b = a\n(c)\n",
+    "let y = c ? () => { let z: T } : d;\nconst m = { get x() { return 1 }, [k]: v, ...rest };\n",
+];
 
 /// Applies `replacement` over `start..end` of `text`; the new text and its tree by both ways.
 fn edit(
@@ -72,6 +89,9 @@ fn keystrokes_parsed_by_region_give_the_whole_parse() {
         ("\t ", 0),
         ("", 1),
         ("  ", 2),
+        ("x = ", 0),
+        ("\n(a)", 0),
+        ("}", 1),
     ];
     let (mut checked, mut by_region) = (0usize, 0usize);
     let mut typed = (0usize, 0usize);
@@ -180,4 +200,52 @@ fn files_parsed_in_pieces_give_the_whole_parse() {
         in_pieces * 2 > compared,
         "{in_pieces} of {compared} parsed in pieces"
     );
+}
+
+#[test]
+fn a_large_literal_in_a_template_inside_another_is_parsed_whole() {
+    // A `[...]` inside `${...}` inside a large `[...]`: both are large, and only the inner one may
+    // be parsed in pieces (the two once nested, and the outer parse's ranges overlapped).
+    let small = format!("x = [`${{[{}0]}}`];\n", "\"0\",".repeat(30));
+    let whole = Tree::parse(&small).expect("parsed");
+    for (large, group) in [(40, 1), (40, 60), (100, 30)] {
+        if let Some(pieces) = Tree::parse_in_pieces(&small, large, group) {
+            assert!(pieces == whole, "in pieces ({large}, {group})");
+        }
+    }
+    let large = format!("x = [`${{[{}0]}}`];\n", "\"0\",".repeat(40_000));
+    let tree = Tree::parse(&large).expect("parsed");
+    assert!(!tree.root_node().has_error());
+    assert_eq!(tree.root_node().byte_range(), 0..large.len());
+}
+
+#[test]
+fn an_arrow_function_is_not_parsed_alone() {
+    // `() => {} + 1` is the arrow plus one; with `x = ` typed before `{`, the arrow's body is
+    // `x = {} + 1`: an arrow parsed alone would end before the `+`.
+    let text = "f(() => {} + 1);\n";
+    let tree = Tree::parse(text).expect("parsed");
+    let at = text.find('{').expect("body");
+    let (_, whole, region) = edit(text, &tree, at, at, "x = ");
+    assert!(region.is_none_or(|region| region == whole));
+    let arrow = whole
+        .root_node()
+        .descendant_for_byte_range(at, at)
+        .and_then(|n| {
+            std::iter::successors(Some(n), |n| n.parent()).find(|n| n.kind() == "arrow_function")
+        })
+        .expect("the arrow");
+    assert_eq!(arrow.end_byte(), "f(() => x = {} + 1".len());
+}
+
+#[test]
+fn an_edit_in_a_tree_with_a_syntax_error_is_parsed_whole() {
+    // The error is outside the edited string; the edit mends nothing, but only a whole parse
+    // could tell.
+    let text = "const a = f('x', );\nconst b = g(\n";
+    let tree = Tree::parse(text).expect("parsed");
+    assert!(tree.root_node().has_error());
+    let at = text.find('x').expect("x");
+    let (_, _, region) = edit(text, &tree, at, at, "y");
+    assert!(region.is_none());
 }

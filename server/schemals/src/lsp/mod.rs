@@ -922,8 +922,9 @@ fn known_tree(state: &State, path: &Path) -> Option<Tree> {
         .and_then(|f| f.parsed_tree().cloned())
 }
 
-/// Applies one content change, and to the tree (of a TypeScript file) re-parses what it edited;
-/// the edit logic itself is the pure, fuzzed `text::apply_change`.
+/// Applies one content change, and to the tree (of a TypeScript file) re-parses what it edited,
+/// when that can be parsed alone; else the tree is dropped, and `did_change` parses the whole text
+/// once after all the changes. The edit logic itself is the pure, fuzzed `text::apply_change`.
 fn apply_change(doc: &mut Document, change: TextDocumentContentChangeEvent, path: &Path) {
     let range = change
         .range
@@ -931,17 +932,14 @@ fn apply_change(doc: &mut Document, change: TextDocumentContentChangeEvent, path
     let applied =
         schemals_syntax::text::apply_change(&mut doc.text, &mut doc.lines, range, &change.text);
     doc.tree = match (applied, &doc.tree) {
-        (Some(applied), Some(tree)) if is_typescript(path) => {
-            match tree.reparse_region(&doc.text, &applied) {
-                Some(tree) => {
-                    tracing::debug!("{} re-parsed by region", path.display());
-                    Some(tree)
-                }
-                None => {
-                    tracing::debug!("{} re-parsed whole", path.display());
-                    parse_document(&doc.text)
-                }
+        (Some(applied), Some(tree))
+            if is_typescript(path) && doc.text.len() as u64 <= host::MAX_FILE_BYTES =>
+        {
+            let tree = tree.reparse_region(&doc.text, &applied);
+            if tree.is_some() {
+                tracing::debug!("{} re-parsed by region", path.display());
             }
+            tree
         }
         _ => None,
     };

@@ -27,7 +27,8 @@ struct Literal {
 /// bytes. `None` when the text has no such literal or a piece does not parse cleanly.
 pub(super) fn parse(text: &str, large: usize, group: usize) -> Option<Vec<NodeData>> {
     let literals = large_literals(text, large, group)?;
-    if literals.is_empty() {
+    // In order and apart, as the included ranges must be; the scan finds only such.
+    if literals.is_empty() || literals.windows(2).any(|w| w[1].open <= w[0].close) {
         return None;
     }
     let mut parser = tree_sitter::Parser::new();
@@ -120,7 +121,7 @@ fn outside(text: &str, literals: &[Literal]) -> Vec<tree_sitter::Range> {
     let mut point = tree_sitter::Point { row: 0, column: 0 };
     let mut at = 0usize;
     let mut advance = |to: usize, point: &mut tree_sitter::Point| {
-        let bytes = &text.as_bytes()[at..to];
+        let bytes = text.as_bytes().get(at..to).unwrap_or_default();
         match bytes.iter().rposition(|&b| b == b'\n') {
             Some(last) => {
                 point.row += bytes.iter().filter(|&&b| b == b'\n').count();
@@ -210,7 +211,13 @@ fn large_literals(text: &str, large: usize, group: usize) -> Option<Vec<Literal>
                     _ => b'{',
                 };
                 if open.bracket == b'$' && b == b'}' {
-                    // The end of a template's `${...}`: back to the template's text.
+                    // The end of a template's `${...}`: back to the template's text. A large
+                    // literal inside it is inside the literals around the template too.
+                    if open.holds_large
+                        && let Some(outer) = stack.last_mut()
+                    {
+                        outer.holds_large = true;
+                    }
                     i = skip_template(bytes, i + 1, &mut stack)?;
                     last = b'`';
                     continue;
