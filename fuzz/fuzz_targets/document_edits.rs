@@ -2,7 +2,8 @@
 //! (`schemals_syntax::text::apply_change`, which the language server calls for every
 //! `didChange`), with positions past the end of lines and files, inside surrogate pairs and
 //! between `\r` and `\n`, and the re-parse of the syntax tree after each edit (`Tree::edited`:
-//! the edited expression alone, or blanks moved, or the whole text).
+//! the edited expression alone, or blanks moved, or the whole text), and the parse of the final
+//! text in pieces (`Tree::parse_in_pieces`).
 //!
 //! Checked after every edit: the text equals what an independent reference implementation of LSP
 //! positions gives (so no edit is lost or misplaced), and every position the server would send
@@ -162,13 +163,21 @@ fuzz_target!(|session: Session| {
         assert_eq!(lines.offset(&text, position), offset, "at {position:?}");
     }
     let fresh = schemals_syntax::parse_typescript(&text);
-    if let (Some(incremental), Some(fresh)) = (tree, fresh)
+    if let (Some(incremental), Some(fresh)) = (tree, &fresh)
         && !incremental.root_node().has_error()
         && !fresh.root_node().has_error()
     {
         assert!(
-            incremental == fresh,
+            incremental == *fresh,
             "the incremental re-parse differs from a fresh parse"
         );
+    }
+    // Parsed in small pieces (a large file's way, here for any literal over 40 bytes), the text
+    // gives the fresh parse's tree, or nothing.
+    if let Some(fresh) = &fresh
+        && !fresh.root_node().has_error()
+        && let Some(pieces) = schemals_syntax::Tree::parse_in_pieces(&text, 40, 60)
+    {
+        assert!(pieces == *fresh, "the text parsed in pieces differs from a fresh parse");
     }
 });
