@@ -151,8 +151,8 @@ impl Tree {
 
     /// The tree of `text` parsed in pieces (see [`chunked`]): its literals with more than
     /// `large` bytes inside, in groups of entries of about `group` bytes. `None` when there is no
-    /// such literal or a piece does not parse cleanly. Public for the tests that compare it with
-    /// a whole parse.
+    /// such literal, the outer parse has a syntax error or a group's delimiters do not hold.
+    /// Public for the tests that compare it with a whole parse.
     pub fn parse_in_pieces(text: &str, large: usize, group: usize) -> Option<Tree> {
         u32::try_from(text.len()).ok()?;
         Some(Tree {

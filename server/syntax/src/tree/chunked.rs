@@ -4,13 +4,15 @@
 //! such a file large is a long object or array literal (the thousand models of `schema.sql.ts`,
 //! the pairs of `renameModels`). The file is parsed with the inside of each such literal left out
 //! (tree-sitter's included ranges), then the inside in groups of entries, each as a literal of its
-//! own; their entries become the literal's children. Where any part does not parse cleanly, or a
-//! literal turns out to be something else (a block), the whole file is parsed instead: the pieces
-//! give what a whole parse gives (the tests compare them), or nothing.
+//! own; their entries become the literal's children. A syntax error inside a group's entries stays
+//! there (the literal and its ancestors are marked); where the
+//! outer parse has an error, a group's delimiters do not hold, or a literal turns out to be
+//! something else (a block), the whole file is parsed instead. For a text without syntax errors the
+//! pieces give what a whole parse gives (the tests and the fuzz target compare them).
 
 use std::ops::Range;
 
-use super::{AtNode, LANGUAGE, NONE, NodeData, copy_plain, copy_subtree};
+use super::{AtNode, HAS_ERROR, LANGUAGE, NONE, NodeData, copy_plain, copy_subtree};
 
 /// A `{...}` or `[...]` whose inside is parsed apart, in groups of entries.
 #[derive(Debug)]
@@ -83,14 +85,15 @@ pub(super) fn parse(text: &str, large: usize, group: usize) -> Option<Vec<NodeDa
                 };
                 let wrapped = format!("{opening}{}{closing}", text.get(group.clone())?);
                 let parsed = parser.parse(&wrapped, None)?;
-                let root = parsed.root_node();
-                let inner = root.named_child(0)?.named_child(0)?.named_child(0)?;
-                if root.has_error()
-                    || root.named_child_count() != 1
-                    || inner.kind_id() != node.kind_id()
-                    || inner.byte_range() != (1..wrapped.len() - 1)
-                {
-                    return None;
+                let inner = group_literal(&parsed, node.kind_id(), wrapped.len())?;
+                // A syntax error stays inside its group's entries, as in the editor: the literal
+                // and its ancestors are marked, and the file is not parsed a second time whole.
+                if inner.has_error() {
+                    let mut at = index;
+                    while at != NONE {
+                        nodes[at as usize].flags |= HAS_ERROR;
+                        at = nodes[at as usize].parent;
+                    }
                 }
                 // Offsets in `wrapped` are two past those in the file.
                 let offset = u32::try_from(group.start.checked_sub(2)?).ok()?;
@@ -113,6 +116,39 @@ pub(super) fn parse(text: &str, large: usize, group: usize) -> Option<Vec<NodeDa
     }
     nodes.shrink_to_fit();
     Some(nodes)
+}
+
+/// The literal of a group's parse, `({...})` or `([...])`: one statement of one parenthesized
+/// expression of the literal alone, spanning all but the parentheses, each delimiter written (not
+/// supplied by error recovery). Errors are allowed only inside the literal's entries.
+fn group_literal(
+    parsed: &tree_sitter::Tree,
+    kind: u16,
+    len: usize,
+) -> Option<tree_sitter::Node<'_>> {
+    let root = parsed.root_node();
+    let statement = root.child(0)?;
+    let parenthesized = statement.child(0)?;
+    let inner = parenthesized.child(1)?;
+    let written =
+        |n: Option<tree_sitter::Node<'_>>| n.is_some_and(|n| !n.is_missing() && !n.is_error());
+    let delimited = written(parenthesized.child(0))
+        && written(parenthesized.child(2))
+        && written(inner.child(0))
+        && inner
+            .child_count()
+            .checked_sub(1)
+            .is_some_and(|last| written(inner.child(last)));
+    (root.child_count() == 1
+        && statement.kind() == "expression_statement"
+        && statement.child_count() == 1
+        && parenthesized.kind() == "parenthesized_expression"
+        && parenthesized.child_count() == 3
+        && inner.kind_id() == kind
+        && !inner.is_error()
+        && inner.byte_range() == (1..len - 1)
+        && delimited)
+        .then_some(inner)
 }
 
 /// The included ranges of the outer parse: everything but the literals' insides.
