@@ -8,8 +8,10 @@
 //! An edit is parsed again without the old tree-sitter tree: the smallest enclosing expression
 //! the edit stays inside (a model's `a.model({...})`, a string) is parsed alone and its nodes
 //! replace the old ones ([`Tree::edited`]). Where that cannot be shown to give what a parse of the
-//! whole file gives (the result has errors, another kind, or another extent), the whole file is
-//! parsed again. The API mirrors tree-sitter's `Node` so that the analyses read either alike.
+//! whole file gives (the file has a syntax error, or the result has one, another kind or another
+//! extent), the whole file is parsed again; a large file in pieces (see [`chunked`]), so that no
+//! whole tree-sitter tree is held. The API mirrors tree-sitter's `Node` so that the analyses read
+//! either alike.
 
 use std::sync::{Arc, LazyLock};
 
