@@ -300,8 +300,8 @@ impl Tree {
         };
         if inserted.is_empty()
             && joined(
-                new_text[..change.start].chars().next_back(),
-                new_text[change.start..].chars().next(),
+                new_text.get(..change.start)?.chars().next_back(),
+                new_text.get(change.start..)?.chars().next(),
             )
         {
             return None;
@@ -447,8 +447,7 @@ static REGION_KINDS: LazyLock<Vec<u16>> = LazyLock::new(|| {
         "template_string",
     ]
     .iter()
-    .map(|kind| LANGUAGE.id_for_node_kind(kind, true))
-    .filter(|&id| id != 0)
+    .filter_map(|kind| kind_id(kind))
     .collect()
 });
 
@@ -464,10 +463,14 @@ static TEXT_KINDS: LazyLock<Vec<u16>> = LazyLock::new(|| {
         "regex",
     ]
     .iter()
-    .map(|kind| LANGUAGE.id_for_node_kind(kind, true))
-    .filter(|&id| id != 0)
+    .filter_map(|kind| kind_id(kind))
     .collect()
 });
+
+/// The id of a named node kind of the grammar; `None` for a name it lacks.
+fn kind_id(kind: &str) -> Option<u16> {
+    Some(LANGUAGE.id_for_node_kind(kind, true)).filter(|&id| id != 0)
+}
 
 /// What [`copy_subtree`] does at a node: descend into its children, or go past them because the
 /// hook appended them.
@@ -824,39 +827,29 @@ impl<'t> TreeCursor<'t> {
     }
 
     pub fn goto_first_child(&mut self) -> bool {
-        match self.node.all_children().next() {
-            Some(child) => {
-                self.node = child;
-                true
-            }
-            None => false,
-        }
+        let child = self.node.all_children().next();
+        self.go(child)
     }
 
     pub fn goto_next_sibling(&mut self) -> bool {
-        if self.node == self.root {
-            return false;
-        }
-        match self.node.next_sibling() {
-            Some(sibling) => {
-                self.node = sibling;
-                true
-            }
-            None => false,
-        }
+        let sibling = (self.node != self.root)
+            .then(|| self.node.next_sibling())
+            .flatten();
+        self.go(sibling)
     }
 
     pub fn goto_parent(&mut self) -> bool {
-        if self.node == self.root {
-            return false;
+        let parent = (self.node != self.root)
+            .then(|| self.node.parent())
+            .flatten();
+        self.go(parent)
+    }
+
+    fn go(&mut self, to: Option<Node<'t>>) -> bool {
+        if let Some(node) = to {
+            self.node = node;
         }
-        match self.node.parent() {
-            Some(parent) => {
-                self.node = parent;
-                true
-            }
-            None => false,
-        }
+        to.is_some()
     }
 }
 
